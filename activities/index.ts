@@ -1,0 +1,13 @@
+import type { ActivityDeps } from './context';
+import { doctorActivities } from './doctor';
+
+export type { ActivityDeps } from './context';
+
+/** Every activity of dlrec, bound to the worker's dependencies. Workers on both queues register all of them. */
+export function createActivities(deps: ActivityDeps) {
+  return {
+    ...doctorActivities(deps),
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;

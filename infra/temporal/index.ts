@@ -1,0 +1,3 @@
+export * from './config';
+export * from './connection';
+export * from './dev-server';

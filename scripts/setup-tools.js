@@ -1,0 +1,76 @@
+#!/usr/bin/env node
+// `npm run setup`, second half: the external tools dlrec and its tests need, into the ignored .tools/bin.
+// Idempotent: a tool already there (or on PATH, for temporal) is kept; each step says what it does.
+'use strict';
+const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const root = path.resolve(__dirname, '..');
+const bin = path.join(root, '.tools', 'bin');
+fs.mkdirSync(bin, { recursive: true });
+
+const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' }).status === 0;
+const say = (msg) => console.log(`[setup] ${msg}`);
+
+/** Go tools: scripts/tools.json lists the rest (helm, kubeconform); temporal and versitygw are pinned here. */
+function goTools() {
+  const tools = [
+    { name: 'temporal', module: 'github.com/temporalio/cli/cmd/temporal@v1.5.1', pathOk: true },
+    { name: 'versitygw', module: 'github.com/versity/versitygw/cmd/versitygw@v1.8.0' },
+  ];
+  const extra = path.join(__dirname, 'tools.json');
+  if (fs.existsSync(extra)) {
+    for (const t of JSON.parse(fs.readFileSync(extra, 'utf8')).goTools ?? []) tools.push(t);
+  }
+  return tools;
+}
+
+function goInstall(tool) {
+  const target = path.join(bin, tool.name);
+  const stamp = target + '.module';
+  if (fs.existsSync(target) && fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === tool.module) {
+    say(`${tool.name}: already installed (${tool.module})`);
+    return true;
+  }
+  if (tool.pathOk && has(tool.name)) {
+    say(`${tool.name}: using the one on PATH`);
+    return true;
+  }
+  if (!has('go')) return false;
+  say(`${tool.name}: go install ${tool.module} (first time: a few minutes)`);
+  const t0 = Date.now();
+  const r = spawnSync('go', ['install', tool.module], {
+    stdio: 'inherit',
+    env: { ...process.env, GOBIN: bin, GOFLAGS: '-mod=mod' },
+  });
+  if (r.status !== 0) return false;
+  fs.writeFileSync(stamp, tool.module);
+  say(`${tool.name}: built in ${Math.round((Date.now() - t0) / 1000)} s`);
+  return true;
+}
+
+const failed = [];
+for (const tool of goTools()) {
+  if (!goInstall(tool)) failed.push(tool);
+}
+
+// Debian's Chromium renders and tests the HTML report; installed where apt-get works (CI, developer machines as root).
+if (!has('chromium') && has('apt-get') && process.getuid && process.getuid() === 0) {
+  say('chromium: apt-get install chromium (for the report test)');
+  spawnSync('sh', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null'], {
+    stdio: 'inherit',
+  });
+}
+
+if (failed.length) {
+  for (const t of failed) {
+    console.error(`[setup] could not install ${t.name} (${t.module}).`);
+  }
+  if (failed.some((t) => t.name === 'temporal')) {
+    console.error('[setup] Install the Temporal CLI by hand: https://docs.temporal.io/cli#install (brew install temporal,');
+    console.error('[setup] or download it from https://temporal.download/cli/archive/latest), or install Go ≥1.23 and re-run.');
+  }
+  process.exit(1);
+}
+say(`tools ready in ${path.relative(root, bin)}`);

@@ -1,0 +1,94 @@
+import { Runtime, Worker, type NativeConnection } from '@temporalio/worker';
+import { createActivities } from '../activities';
+import type { ArtifactStore } from '../infra/store';
+import { CPU_QUEUE, GPU_QUEUE, connectWorker, type TemporalTarget } from '../infra/temporal';
+import { workflowBundle } from './bundle';
+
+export type QueueChoice = 'cpu' | 'gpu' | 'all';
+
+export interface WorkerOptions {
+  target: TemporalTarget;
+  store: ArtifactStore;
+  queue: QueueChoice;
+  /** Concurrent activities per queue (GPU workers: one per GPU). */
+  concurrency?: number;
+  /** How long in-flight activities may run on after a shutdown signal before they are cancelled. */
+  shutdownGraceMs?: number;
+  /** Install SIGINT/SIGTERM handlers that drain the workers (the `dlrec worker` process); off for in-process use. */
+  handleSignals?: boolean;
+}
+
+export interface RunningWorkers {
+  queues: string[];
+  /** Resolves when every worker has stopped. */
+  done: Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+let runtimeInstalled = false;
+
+export async function startWorkers(opts: WorkerOptions): Promise<RunningWorkers> {
+  if (!runtimeInstalled) {
+    Runtime.install({
+      shutdownSignals: opts.handleSignals ? ['SIGINT', 'SIGTERM'] : [],
+      logger: quietLogger(),
+    });
+    runtimeInstalled = true;
+  }
+  const connection: NativeConnection = await connectWorker(opts.target);
+  const queues = opts.queue === 'all' ? [CPU_QUEUE, GPU_QUEUE] : [opts.queue === 'cpu' ? CPU_QUEUE : GPU_QUEUE];
+  const bundle = await workflowBundle();
+  const activities = createActivities({ store: opts.store });
+  const workers = await Promise.all(
+    queues.map((taskQueue) =>
+      Worker.create({
+        connection,
+        namespace: opts.target.namespace,
+        taskQueue,
+        workflowBundle: bundle,
+        activities,
+        maxConcurrentActivityTaskExecutions: opts.concurrency ?? (taskQueue === GPU_QUEUE ? 1 : 2),
+        shutdownGraceTime: opts.shutdownGraceMs ?? 30_000,
+      }),
+    ),
+  );
+  const done = Promise.all(workers.map((w) => w.run())).then(async () => {
+    await connection.close();
+  });
+  return {
+    queues,
+    done,
+    async shutdown() {
+      for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
+      await done;
+    },
+  };
+}
+
+/** Runs `fn` with in-process workers serving both queues, then drains them. */
+export async function withWorkers<T>(opts: Omit<WorkerOptions, 'queue'>, fn: () => Promise<T>): Promise<T> {
+  const running = await startWorkers({ ...opts, queue: 'all' });
+  try {
+    return await fn();
+  } finally {
+    await running.shutdown();
+  }
+}
+
+/** Temporal's core logs go to stderr, warnings and up only, so --json stdout stays clean. */
+function quietLogger() {
+  const level = process.env.DLREC_LOG_LEVEL ?? 'WARN';
+  const order = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'];
+  const min = order.indexOf(level);
+  const log = (lvl: string) => (message: string, meta?: Record<string, unknown>) => {
+    if (order.indexOf(lvl) >= min) process.stderr.write(`[temporal ${lvl.toLowerCase()}] ${message}${meta ? ' ' + JSON.stringify(meta) : ''}\n`);
+  };
+  return {
+    log: (lvl: string, message: string, meta?: Record<string, unknown>) => log(lvl)(message, meta),
+    trace: log('TRACE'),
+    debug: log('DEBUG'),
+    info: log('INFO'),
+    warn: log('WARN'),
+    error: log('ERROR'),
+  };
+}

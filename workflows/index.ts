@@ -1,0 +1,2 @@
+// Every workflow the workers serve. Workflow code is deterministic and does no I/O: it only orchestrates.
+export { DoctorWorkflow } from './doctor';
