@@ -1,5 +1,6 @@
 import type { ActivityDeps } from './context';
 import { doctorActivities } from './doctor';
+import { generationActivities } from './generation';
 
 export type { ActivityDeps } from './context';
 
@@ -7,6 +8,7 @@ export type { ActivityDeps } from './context';
 export function createActivities(deps: ActivityDeps) {
   return {
     ...doctorActivities(deps),
+    ...generationActivities(deps),
   };
 }
 

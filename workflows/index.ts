@@ -1,2 +1,4 @@
 // Every workflow the workers serve. Workflow code is deterministic and does no I/O: it only orchestrates.
 export { DoctorWorkflow } from './doctor';
+export { GenerateModelsWorkflow } from './generate';
+export { RepositoryBuildWorkflow } from './build';

@@ -1,0 +1,54 @@
+import type { Client, WorkflowHandle, WorkflowResultType, WorkflowStartOptions } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import type { Workflow } from '@temporalio/workflow';
+import type { WorkflowProgress } from '../workflows/progress';
+import type { CommandContext } from './output';
+
+/**
+ * Starts a workflow (or attaches to the running/finished one with the same id: re-running a command
+ * resumes instead of duplicating), shows its `progress` query as a bar, and returns its result.
+ */
+export async function runWorkflow<W extends Workflow>(
+  ctx: CommandContext,
+  client: Client,
+  workflow: W,
+  opts: { workflowId: string; taskQueue: string; args: Parameters<W>; label: string },
+): Promise<WorkflowResultType<W>> {
+  let handle: WorkflowHandle<W>;
+  try {
+    handle = await client.workflow.start(workflow, {
+      workflowId: opts.workflowId,
+      taskQueue: opts.taskQueue,
+      args: opts.args,
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+    } as unknown as WorkflowStartOptions<W>);
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    ctx.log(`attaching to existing workflow ${opts.workflowId}`);
+    handle = client.workflow.getHandle<W>(opts.workflowId);
+  }
+  const desc = await handle.describe().catch(() => undefined);
+  if (desc && desc.status.name === 'COMPLETED') return handle.result();
+  if (!ctx.json) ctx.log(`workflow ${opts.workflowId} (watch it in the Temporal UI)`);
+  let bar: ReturnType<CommandContext['progress']> | undefined;
+  let stage = '';
+  const poll = setInterval(async () => {
+    try {
+      const p = await handle.query<WorkflowProgress>('progress');
+      if (p.stage !== stage || !bar) {
+        bar?.stop();
+        stage = p.stage;
+        bar = ctx.progress(`${opts.label}: ${p.stage}`, Math.max(1, p.total));
+      }
+      bar.update(p.done + p.failed);
+    } catch {
+      // Not answering yet (no worker picked it up) or already closed.
+    }
+  }, 1000);
+  try {
+    return await handle.result();
+  } finally {
+    clearInterval(poll);
+    bar?.stop();
+  }
+}
