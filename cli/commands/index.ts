@@ -1,10 +1,14 @@
 import type { Command } from 'commander';
+import { register as build } from './build';
 import { register as doctor } from './doctor';
+import { register as schedule } from './schedule';
 import { register as server } from './server';
 import { register as worker } from './worker';
+import { register as arch } from './arch';
+import { register as datasets } from './datasets';
 
 /** Every command group registers itself here; one module per group under cli/commands/. */
-const groups: Array<(program: Command) => void> = [doctor, server, worker];
+const groups: Array<(program: Command) => void> = [build, doctor, schedule, server, worker, arch, datasets];
 
 export function registerAll(program: Command): void {
   for (const register of groups) register(program);
