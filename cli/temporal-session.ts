@@ -1,6 +1,11 @@
 import type { Client } from '@temporalio/client';
 import type { ArtifactStore } from '../infra/store';
-import { connectClient, ensureTemporal, type TemporalTarget } from '../infra/temporal';
+import {
+  connectClient,
+  ensureSearchAttributes,
+  ensureTemporal,
+  type TemporalTarget,
+} from '../infra/temporal';
 import { withWorkers } from '../workers/worker';
 import { UserError } from './output';
 
@@ -23,6 +28,7 @@ export async function withTemporal<T>(
   try {
     target = await ensureTemporal();
     client = await connectClient(target);
+    if (target.external) await ensureSearchAttributes(client, target.namespace);
   } catch (err) {
     throw new UserError((err as Error).message);
   }

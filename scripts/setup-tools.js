@@ -55,12 +55,28 @@ for (const tool of goTools()) {
   if (!goInstall(tool)) failed.push(tool);
 }
 
+// Further steps from scripts/tools.json (e.g. the offline Kubernetes schemas for kubeconform).
+const extraFile = path.join(__dirname, 'tools.json');
+const commands = fs.existsSync(extraFile)
+  ? (JSON.parse(fs.readFileSync(extraFile, 'utf8')).commands ?? [])
+  : [];
+for (const c of commands) {
+  say(`${c.name}: ${c.run.join(' ')}`);
+  if (spawnSync(c.run[0], c.run.slice(1), { stdio: 'inherit', cwd: root }).status !== 0) {
+    failed.push({ name: c.name, module: c.run.join(' ') });
+  }
+}
+
 // Debian's Chromium renders and tests the HTML report; installed where apt-get works (CI, developer machines as root).
 if (!has('chromium') && has('apt-get') && process.getuid && process.getuid() === 0) {
   say('chromium: apt-get install chromium (for the report test)');
-  spawnSync('sh', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null'], {
-    stdio: 'inherit',
-  });
+  spawnSync(
+    'sh',
+    ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null'],
+    {
+      stdio: 'inherit',
+    },
+  );
 }
 
 if (failed.length) {
@@ -68,8 +84,12 @@ if (failed.length) {
     console.error(`[setup] could not install ${t.name} (${t.module}).`);
   }
   if (failed.some((t) => t.name === 'temporal')) {
-    console.error('[setup] Install the Temporal CLI by hand: https://docs.temporal.io/cli#install (brew install temporal,');
-    console.error('[setup] or download it from https://temporal.download/cli/archive/latest), or install Go ≥1.23 and re-run.');
+    console.error(
+      '[setup] Install the Temporal CLI by hand: https://docs.temporal.io/cli#install (brew install temporal,',
+    );
+    console.error(
+      '[setup] or download it from https://temporal.download/cli/archive/latest), or install Go ≥1.23 and re-run.',
+    );
   }
   process.exit(1);
 }

@@ -8,7 +8,9 @@ import { dlrecHome, PROJECT_ROOT } from '../infra/paths';
 async function sourceHash(): Promise<string> {
   const hash = createHash('sha256');
   const walk = async (dir: string): Promise<void> => {
-    for (const e of (await fs.readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
+    for (const e of (await fs.readdir(dir, { withFileTypes: true })).sort((a, b) =>
+      a.name.localeCompare(b.name),
+    )) {
       const full = path.join(dir, e.name);
       if (e.isDirectory()) await walk(full);
       else if (e.name.endsWith('.ts')) hash.update(full).update(await fs.readFile(full));
@@ -30,7 +32,14 @@ export async function workflowBundle(): Promise<{ code: string }> {
   } catch {
     const { code } = await bundleWorkflowCode({
       workflowsPath: require.resolve('../workflows'),
-      logger: { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: (m) => process.stderr.write(m + '\n') },
+      logger: {
+        log: () => undefined,
+        trace: () => undefined,
+        debug: () => undefined,
+        info: () => undefined,
+        warn: () => undefined,
+        error: (m) => process.stderr.write(m + '\n'),
+      },
     });
     await fs.mkdir(path.dirname(file), { recursive: true });
     await fs.writeFile(file + '.tmp', code);

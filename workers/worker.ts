@@ -1,3 +1,4 @@
+import { rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { Runtime, Worker, type NativeConnection } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import type { ArtifactStore } from '../infra/store';
@@ -36,7 +37,8 @@ export async function startWorkers(opts: WorkerOptions): Promise<RunningWorkers>
     runtimeInstalled = true;
   }
   const connection: NativeConnection = await connectWorker(opts.target);
-  const queues = opts.queue === 'all' ? [CPU_QUEUE, GPU_QUEUE] : [opts.queue === 'cpu' ? CPU_QUEUE : GPU_QUEUE];
+  const queues =
+    opts.queue === 'all' ? [CPU_QUEUE, GPU_QUEUE] : [opts.queue === 'cpu' ? CPU_QUEUE : GPU_QUEUE];
   const bundle = await workflowBundle();
   const activities = createActivities({ store: opts.store });
   const workers = await Promise.all(
@@ -52,7 +54,9 @@ export async function startWorkers(opts: WorkerOptions): Promise<RunningWorkers>
       }),
     ),
   );
+  const stopHealth = touchHealthFile(process.env.DLREC_HEALTH_FILE);
   const done = Promise.all(workers.map((w) => w.run())).then(async () => {
+    stopHealth();
     await connection.close();
   });
   return {
@@ -75,13 +79,39 @@ export async function withWorkers<T>(opts: Omit<WorkerOptions, 'queue'>, fn: () 
   }
 }
 
+/**
+ * Liveness for containers: touches $DLREC_HEALTH_FILE every 10 s while the workers run. A stale file means
+ * a wedged process; a Temporal or S3 outage does not make it stale (restarting would not fix those).
+ */
+function touchHealthFile(file: string | undefined): () => void {
+  if (!file) return () => undefined;
+  const touch = () => {
+    const now = new Date();
+    try {
+      utimesSync(file, now, now);
+    } catch {
+      writeFileSync(file, String(process.pid));
+    }
+  };
+  touch();
+  const timer = setInterval(touch, 10_000);
+  timer.unref();
+  return () => {
+    clearInterval(timer);
+    rmSync(file, { force: true });
+  };
+}
+
 /** Temporal's core logs go to stderr, warnings and up only, so --json stdout stays clean. */
 function quietLogger() {
   const level = process.env.DLREC_LOG_LEVEL ?? 'WARN';
   const order = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'];
   const min = order.indexOf(level);
   const log = (lvl: string) => (message: string, meta?: Record<string, unknown>) => {
-    if (order.indexOf(lvl) >= min) process.stderr.write(`[temporal ${lvl.toLowerCase()}] ${message}${meta ? ' ' + JSON.stringify(meta) : ''}\n`);
+    if (order.indexOf(lvl) >= min)
+      process.stderr.write(
+        `[temporal ${lvl.toLowerCase()}] ${message}${meta ? ' ' + JSON.stringify(meta) : ''}\n`,
+      );
   };
   return {
     log: (lvl: string, message: string, meta?: Record<string, unknown>) => log(lvl)(message, meta),

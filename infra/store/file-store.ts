@@ -72,7 +72,10 @@ export class FileArtifactStore implements ArtifactStore {
 
   async head(key: string): Promise<ObjectInfo | undefined> {
     try {
-      const meta = JSON.parse(await fs.readFile(this.metaPath(key), 'utf8')) as { sha256: string; size: number };
+      const meta = JSON.parse(await fs.readFile(this.metaPath(key), 'utf8')) as {
+        sha256: string;
+        size: number;
+      };
       return { key, sha256: meta.sha256, size: meta.size };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;

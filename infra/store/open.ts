@@ -22,8 +22,12 @@ export function openStore(opts: StoreOptions = {}): ArtifactStore {
     const slash = rest.indexOf('/');
     const bucket = slash < 0 ? rest : rest.slice(0, slash);
     const prefix = slash < 0 ? '' : rest.slice(slash + 1).replace(/\/+$/, '');
-    if (!bucket) throw new StoreError(`store URL '${url}' names no bucket; use s3://bucket/prefix`, 'bad-url');
-    return new S3ArtifactStore(bucket, prefix, { endpoint: opts.s3Endpoint, forcePathStyle: opts.s3PathStyle });
+    if (!bucket)
+      throw new StoreError(`store URL '${url}' names no bucket; use s3://bucket/prefix`, 'bad-url');
+    return new S3ArtifactStore(bucket, prefix, {
+      endpoint: opts.s3Endpoint,
+      forcePathStyle: opts.s3PathStyle,
+    });
   }
   if (url.startsWith('file://')) return new FileArtifactStore(url.slice('file://'.length));
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) {

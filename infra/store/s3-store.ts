@@ -77,7 +77,12 @@ export class S3ArtifactStore implements ArtifactStore {
     } else {
       await this.call(key, () =>
         this.client.send(
-          new PutObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key), Body: bytes, Metadata: { sha256 } }),
+          new PutObjectCommand({
+            Bucket: this.bucket,
+            Key: this.objectKey(key),
+            Body: bytes,
+            Metadata: { sha256 },
+          }),
         ),
       );
     }
@@ -116,7 +121,12 @@ export class S3ArtifactStore implements ArtifactStore {
     await this.call(key, async () => {
       const upload = new Upload({
         client: this.client,
-        params: { Bucket: this.bucket, Key: this.objectKey(key), Body: createReadStream(file), Metadata: { sha256 } },
+        params: {
+          Bucket: this.bucket,
+          Key: this.objectKey(key),
+          Body: createReadStream(file),
+          Metadata: { sha256 },
+        },
         partSize: MULTIPART_THRESHOLD,
         queueSize: 2,
         leavePartsOnError: false,
@@ -127,7 +137,9 @@ export class S3ArtifactStore implements ArtifactStore {
 
   async head(key: string): Promise<ObjectInfo | undefined> {
     try {
-      const out = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key) }));
+      const out = await this.client.send(
+        new HeadObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key) }),
+      );
       return { key, size: out.ContentLength ?? 0, sha256: out.Metadata?.sha256 ?? '' };
     } catch (err) {
       if (isNotFound(err)) return undefined;
@@ -145,7 +157,10 @@ export class S3ArtifactStore implements ArtifactStore {
     );
     const info = { key, size: out.ContentLength ?? 0, sha256: out.Metadata?.sha256 ?? '' };
     if (!info.sha256) {
-      throw new StoreError(`artifact '${key}' in ${this.url} has no recorded sha256; it was not written by dlrec`, 'checksum-mismatch');
+      throw new StoreError(
+        `artifact '${key}' in ${this.url} has no recorded sha256; it was not written by dlrec`,
+        'checksum-mismatch',
+      );
     }
     return { body: out.Body as Readable, info };
   }
@@ -186,7 +201,9 @@ export class S3ArtifactStore implements ArtifactStore {
   }
 
   async delete(key: string): Promise<void> {
-    await this.call(key, () => this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key) })));
+    await this.call(key, () =>
+      this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key) })),
+    );
   }
 
   private async call<T>(key: string, fn: () => Promise<T>): Promise<T> {
@@ -200,27 +217,53 @@ export class S3ArtifactStore implements ArtifactStore {
   /** One clear message naming what is wrong and how to fix it. */
   private translate(err: unknown, key: string): Error {
     if (err instanceof StoreError) return err;
-    const e = err as { name?: string; code?: string; message?: string; $metadata?: { httpStatusCode?: number } };
+    const e = err as {
+      name?: string;
+      code?: string;
+      message?: string;
+      $metadata?: { httpStatusCode?: number };
+    };
     const name = e.name ?? e.code ?? '';
     const status = e.$metadata?.httpStatusCode;
     if (name === 'NoSuchBucket') {
-      return new StoreError(`S3 bucket '${this.bucket}' does not exist at ${this.endpointLabel}; create it or fix --store`, 'no-bucket');
+      return new StoreError(
+        `S3 bucket '${this.bucket}' does not exist at ${this.endpointLabel}; create it or fix --store`,
+        'no-bucket',
+      );
     }
     if (name === 'NoSuchKey' || status === 404) {
       return new StoreError(`artifact '${key}' not found in ${this.url}`, 'not-found');
     }
-    if (['InvalidAccessKeyId', 'SignatureDoesNotMatch', 'AccessDenied', 'InvalidToken', 'ExpiredToken'].includes(name) || status === 403) {
+    if (
+      [
+        'InvalidAccessKeyId',
+        'SignatureDoesNotMatch',
+        'AccessDenied',
+        'InvalidToken',
+        'ExpiredToken',
+      ].includes(name) ||
+      status === 403
+    ) {
       return new StoreError(
         `S3 at ${this.endpointLabel} refused the credentials (${name || status}); check AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or AWS_PROFILE`,
         'access-denied',
       );
     }
     if (name === 'CredentialsProviderError') {
-      return new StoreError(`no AWS credentials found for ${this.url}; set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY or AWS_PROFILE`, 'access-denied');
+      return new StoreError(
+        `no AWS credentials found for ${this.url}; set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY or AWS_PROFILE`,
+        'access-denied',
+      );
     }
     const code = e.code ?? (err as { cause?: { code?: string } }).cause?.code ?? '';
-    if (['ECONNREFUSED', 'ENOTFOUND', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'EAI_AGAIN'].includes(code) || name === 'TimeoutError') {
-      return new StoreError(`S3 endpoint ${this.endpointLabel} is unreachable (${code || name}); start it or fix --s3-endpoint / AWS_ENDPOINT_URL_S3`, 'unreachable');
+    if (
+      ['ECONNREFUSED', 'ENOTFOUND', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'EAI_AGAIN'].includes(code) ||
+      name === 'TimeoutError'
+    ) {
+      return new StoreError(
+        `S3 endpoint ${this.endpointLabel} is unreachable (${code || name}); start it or fix --s3-endpoint / AWS_ENDPOINT_URL_S3`,
+        'unreachable',
+      );
     }
     return err instanceof Error ? err : new Error(String(err));
   }

@@ -37,6 +37,7 @@ export async function temporalTarget(): Promise<TemporalTarget> {
   if (Boolean(certPath) !== Boolean(keyPath)) {
     throw new Error('set both TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY for mTLS, or neither');
   }
-  const tls = certPath && keyPath ? { crt: await fs.readFile(certPath), key: await fs.readFile(keyPath) } : undefined;
+  const tls =
+    certPath && keyPath ? { crt: await fs.readFile(certPath), key: await fs.readFile(keyPath) } : undefined;
   return { address: external, namespace, external: true, tls };
 }

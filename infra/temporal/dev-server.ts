@@ -118,10 +118,13 @@ export async function startDevServer(
     if (exited !== null) {
       throw new Error(`the Temporal dev server exited at start (code ${exited}); see ${f.log}`);
     }
-    if (await portOpen(ports.host, ports.grpcPort)) return { ...(await devServerStatus(ports)), started: true };
+    if (await portOpen(ports.host, ports.grpcPort))
+      return { ...(await devServerStatus(ports)), started: true };
     await new Promise((r) => setTimeout(r, 250));
   }
-  throw new Error(`the Temporal dev server did not open ${ports.host}:${ports.grpcPort} within ${timeoutMs / 1000}s; see ${f.log}`);
+  throw new Error(
+    `the Temporal dev server did not open ${ports.host}:${ports.grpcPort} within ${timeoutMs / 1000}s; see ${f.log}`,
+  );
 }
 
 /** Stops the server dlrec started (SIGTERM, then SIGKILL after a grace period). */

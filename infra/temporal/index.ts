@@ -1,3 +1,4 @@
 export * from './config';
 export * from './connection';
 export * from './dev-server';
+export * from './search-attributes';
