@@ -1,0 +1,123 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  AccuracyRegressor,
+  REGRESSOR_NAMES,
+  RegressorInputError,
+  assignFolds,
+  candidateGrid,
+  createRegressor,
+  crossValidate,
+  regressorFromJSON,
+  seededRandom,
+} from '../../src/regressor';
+
+// Nonlinear target in 2 of 6 features: tree/kernel models must beat a linear one under validation.
+const rand = seededRandom(5);
+const X: number[][] = [];
+const y: number[] = [];
+const groups: string[] = [];
+for (let i = 0; i < 160; i++) {
+  const r = Array.from({ length: 6 }, () => rand() * 2 - 1);
+  X.push(r);
+  y.push(0.5 + 0.3 * Math.sign(r[0]) * r[1] ** 2 + 0.01 * (rand() - 0.5));
+  groups.push(`ds${i % 8}`);
+}
+
+test('every named regressor fits, predicts finite values, and survives a JSON round trip', () => {
+  for (const name of REGRESSOR_NAMES) {
+    const small =
+      name === 'mlp'
+        ? { maxEpochs: 20 }
+        : name.includes('forest') || name.includes('boost')
+          ? { nEstimators: 10 }
+          : {};
+    const m = createRegressor(name, small).fit(X, y);
+    const p = m.predict(X.slice(0, 5));
+    assert.equal(p.length, 5);
+    assert.ok(p.every(Number.isFinite), name);
+    const back = regressorFromJSON(JSON.parse(JSON.stringify(m)));
+    assert.deepEqual(Array.from(back.predict(X.slice(0, 5))), Array.from(p), name);
+  }
+});
+
+test('flat Float32Array input is read row-major and equals number[][] input', () => {
+  const flat = Float32Array.from(X.flat());
+  const rows = X.map((r) => Array.from(Float32Array.from(r)));
+  const a = createRegressor('ridge').fit(flat, y).predict(flat.subarray(0, 12));
+  const b = createRegressor('ridge').fit(rows, y).predict(rows.slice(0, 2));
+  assert.deepEqual(Array.from(a), Array.from(b));
+});
+
+test('bad input gets one clear error', () => {
+  assert.throws(() => createRegressor('ridge').fit([[1, 2], [3]], [1, 2]), /row 1 has 1 features/);
+  assert.throws(() => createRegressor('ridge').fit([[1], [2]], [1]), /2 feature rows but 1 targets/);
+  assert.throws(() => createRegressor('ridge').fit([[1], [NaN]], [1, 2]), RegressorInputError);
+  assert.throws(() => createRegressor('svr-rbf').predict([[1]]), /not fitted/);
+  assert.throws(
+    () =>
+      createRegressor('ridge')
+        .fit(X, y)
+        .predict([[1, 2]]),
+    /fitted on 6/,
+  );
+  assert.throws(() => createRegressor('lasso' as never), /unknown regressor 'lasso'/);
+  assert.throws(() => regressorFromJSON({ kind: 'nope' } as never), /not a serialised dlrec regressor/);
+});
+
+test('group folds keep each group in exactly one fold', () => {
+  const folds = assignFolds(groups.length, 4, 1, groups);
+  const foldOf = new Map<string, number>();
+  groups.forEach((g, i) => {
+    if (!foldOf.has(g)) foldOf.set(g, folds[i]);
+    assert.equal(folds[i], foldOf.get(g));
+  });
+  assert.equal(new Set(folds).size, 4);
+});
+
+test('AccuracyRegressor picks the lowest validation RMSE, and top-2 averages the two best refits', () => {
+  const candidates = [
+    { name: 'ridge' as const, params: { alpha: 1 } },
+    { name: 'gradient-boosting' as const, params: { nEstimators: 40 } },
+    { name: 'svr-rbf' as const, params: { C: 1, epsilon: 0.01 } },
+  ];
+  const best = new AccuracyRegressor({ candidates, folds: 4, seed: 2 }).fit(X, y, { groups });
+  const rmses = best.validation.map((v) => v.rmse);
+  assert.deepEqual(
+    rmses,
+    [...rmses].sort((a, b) => a - b),
+  );
+  assert.notEqual(best.validation[0].spec.name, 'ridge', 'a linear model cannot fit a sign × square target');
+  // Validation scores equal a direct cross-validation with the same folds.
+  const direct = crossValidate(best.validation[0].spec, X, y, { folds: 4, seed: 2, groups });
+  assert.equal(direct.rmse, best.validation[0].rmse);
+  const refit = createRegressor(best.validation[0].spec.name, best.validation[0].spec.params).fit(X, y);
+  assert.deepEqual(Array.from(best.predict(X.slice(0, 4))), Array.from(refit.predict(X.slice(0, 4))));
+
+  const ens = new AccuracyRegressor({ candidates, folds: 4, seed: 2, top: 2 }).fit(X, y, { groups });
+  const [a, b] = ens.validation
+    .slice(0, 2)
+    .map((v) => createRegressor(v.spec.name, v.spec.params).fit(X, y).predict(X.slice(0, 4)));
+  Array.from(ens.predict(X.slice(0, 4))).forEach((p, i) =>
+    assert.ok(Math.abs(p - (a[i] + b[i]) / 2) < 1e-12),
+  );
+  const back = AccuracyRegressor.fromJSON(JSON.parse(JSON.stringify(ens.toJSON())));
+  assert.deepEqual(Array.from(back.predict(X.slice(0, 4))), Array.from(ens.predict(X.slice(0, 4))));
+  assert.equal(back.toJSON().validation.length, 3);
+});
+
+test('AccuracyRegressor clamps predictions to [0, 1] by default', () => {
+  const yScaled = y.map((v) => v * 3 - 1); // spans well outside [0, 1]
+  const candidates = [{ name: 'ridge' as const, params: { alpha: 1 } }];
+  const clamped = new AccuracyRegressor({ candidates }).fit(X, yScaled).predict(X);
+  const raw = new AccuracyRegressor({ candidates, clip: null }).fit(X, yScaled).predict(X);
+  assert.ok(Math.min(...raw) < 0 && Math.max(...raw) > 1);
+  assert.ok(Math.min(...clamped) >= 0 && Math.max(...clamped) <= 1);
+  raw.forEach((v, i) => assert.equal(clamped[i], Math.min(1, Math.max(0, v))));
+});
+
+test('the mini candidate grid covers every regressor family', () => {
+  const names = new Set(candidateGrid('mini').map((c) => c.name));
+  for (const n of REGRESSOR_NAMES) assert.ok(names.has(n), n);
+  assert.ok(candidateGrid('full').length > candidateGrid('mini').length);
+});
