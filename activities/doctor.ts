@@ -24,7 +24,14 @@ export function doctorActivities({ store }: ActivityDeps) {
         const ok = written.sha256 === expected && sha256Hex(back) === expected;
         await store.delete(key);
         const gone = !(await store.exists(key));
-        return { ok: ok && gone, url: store.url, key, bytes: back.length, sha256: expected, error: gone ? undefined : 'delete did not remove the object' };
+        return {
+          ok: ok && gone,
+          url: store.url,
+          key,
+          bytes: back.length,
+          sha256: expected,
+          error: gone ? undefined : 'delete did not remove the object',
+        };
       } catch (err) {
         return { ok: false, url: store.url, key, bytes: 0, sha256: expected, error: (err as Error).message };
       }

@@ -21,11 +21,20 @@ export const GENERATION_FILES = ['models.jsonl', 'sentences.txt', 'vocab.txt', '
 
 /** The run's key: a hash of its options, so the same arguments always land on the same artifacts. */
 export function generationRunKey(o: GenerationRunOptions): string {
-  const canonical = JSON.stringify([o.seed, o.count, o.input, o.classes, o.unkProb, o.unkCopies, o.shardSize]);
+  const canonical = JSON.stringify([
+    o.seed,
+    o.count,
+    o.input,
+    o.classes,
+    o.unkProb,
+    o.unkCopies,
+    o.shardSize,
+  ]);
   return createHash('sha256').update(canonical).digest('hex').slice(0, 16);
 }
 
-const shardKey = (run: string, i: number) => `generations/${run}/shards/shard-${String(i).padStart(4, '0')}.json`;
+const shardKey = (run: string, i: number) =>
+  `generations/${run}/shards/shard-${String(i).padStart(4, '0')}.json`;
 
 export function generationActivities({ store }: ActivityDeps) {
   return {
@@ -53,12 +62,19 @@ export function generationActivities({ store }: ActivityDeps) {
       const run = generationRunKey(input.options);
       const prefix = `generations/${run}`;
       if (await store.exists(`${prefix}/manifest.json`)) {
-        return { missing: 0, manifest: await getJSON<GenerationManifest>(store, `${prefix}/manifest.json`), prefix };
+        return {
+          missing: 0,
+          manifest: await getJSON<GenerationManifest>(store, `${prefix}/manifest.json`),
+          prefix,
+        };
       }
       const beat = heartbeater();
       const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'dlrec-merge-'));
       try {
-        const writer = new GenerationWriter(dir, { ...input.options, shardSize: input.options.shardSize ?? SHARD_SIZE });
+        const writer = new GenerationWriter(dir, {
+          ...input.options,
+          shardSize: input.options.shardSize ?? SHARD_SIZE,
+        });
         for (let i = 0; i < input.shards; i++) {
           writer.addShard(await getJSON<ShardResult>(store, shardKey(run, i)));
           beat({ merged: i + 1 });

@@ -1,4 +1,5 @@
 import type { ActivityDeps } from './context';
+import { datasetActivities } from './datasets';
 import { doctorActivities } from './doctor';
 import { generationActivities } from './generation';
 
@@ -7,6 +8,7 @@ export type { ActivityDeps } from './context';
 /** Every activity of dlrec, bound to the worker's dependencies. Workers on both queues register all of them. */
 export function createActivities(deps: ActivityDeps) {
   return {
+    ...datasetActivities(deps),
     ...doctorActivities(deps),
     ...generationActivities(deps),
   };

@@ -7,23 +7,71 @@
 export type ProfileName = 'smoke' | 'mini' | 'paper';
 export const PROFILE_NAMES: ProfileName[] = ['smoke', 'mini', 'paper'];
 
+export interface DatasetsProfile {
+  /** Repository datasets; offline and derived ones are built locally, the others need `dlrec datasets fetch`. */
+  names: string[];
+  /** Images per class for the derived datasets (train, test). */
+  derivedPerClass: { train: number; test: number };
+  seed: number;
+}
+
 export interface BuildProfile {
   name: ProfileName;
-  generation: { seed: number; count: number; input: { height: number; width: number; channels: number }; classes: number; unkProb: number; unkCopies: number; shardSize: number };
+  datasets: DatasetsProfile;
+  generation: {
+    seed: number;
+    count: number;
+    input: { height: number; width: number; channels: number };
+    classes: number;
+    unkProb: number;
+    unkCopies: number;
+    shardSize: number;
+  };
 }
 
 export const PROFILES: Record<ProfileName, BuildProfile> = {
   smoke: {
     name: 'smoke',
-    generation: { seed: 7, count: 200, input: { height: 32, width: 32, channels: 3 }, classes: 10, unkProb: 0.2, unkCopies: 2, shardSize: 100 },
+    datasets: { names: ['mnist', 'fashion-mnist', 'colour-digits', 'shapes'], derivedPerClass: { train: 40, test: 10 }, seed: 1 },
+    generation: {
+      seed: 7,
+      count: 200,
+      input: { height: 32, width: 32, channels: 3 },
+      classes: 10,
+      unkProb: 0.2,
+      unkCopies: 2,
+      shardSize: 100,
+    },
   },
   mini: {
     name: 'mini',
-    generation: { seed: 7, count: 5_000, input: { height: 32, width: 32, channels: 3 }, classes: 10, unkProb: 0.2, unkCopies: 2, shardSize: 2_500 },
+    datasets: { names: ['mnist', 'fashion-mnist', 'colour-digits', 'glyphs', 'shapes'], derivedPerClass: { train: 500, test: 100 }, seed: 1 },
+    generation: {
+      seed: 7,
+      count: 5_000,
+      input: { height: 32, width: 32, channels: 3 },
+      classes: 10,
+      unkProb: 0.2,
+      unkCopies: 2,
+      shardSize: 2_500,
+    },
   },
   paper: {
     name: 'paper',
-    generation: { seed: 7, count: 190_000, input: { height: 32, width: 32, channels: 3 }, classes: 10, unkProb: 0.2, unkCopies: 2, shardSize: 10_000 },
+    datasets: {
+      names: ['mnist', 'fashion-mnist', 'cifar-10', 'cifar-100', 'svhn', 'stl-10', 'gtsrb'],
+      derivedPerClass: { train: 5000, test: 1000 },
+      seed: 1,
+    },
+    generation: {
+      seed: 7,
+      count: 190_000,
+      input: { height: 32, width: 32, channels: 3 },
+      classes: 10,
+      unkProb: 0.2,
+      unkCopies: 2,
+      shardSize: 10_000,
+    },
   },
 };
 

@@ -21,7 +21,8 @@ const MAX_TOP_UPS = 50;
  */
 export async function GenerateModelsWorkflow(options: GenerationRunOptions) {
   const counts: number[] = [];
-  for (let done = 0; done < options.count; done += options.shardSize) counts.push(Math.min(options.shardSize, options.count - done));
+  for (let done = 0; done < options.count; done += options.shardSize)
+    counts.push(Math.min(options.shardSize, options.count - done));
   const progress = trackProgress('generate shards', counts.length);
   let next = 0;
   const worker = async () => {
@@ -39,7 +40,8 @@ export async function GenerateModelsWorkflow(options: GenerationRunOptions) {
   for (;;) {
     const merged = await act.mergeGeneration({ options, shards });
     if (merged.missing === 0) return { prefix: merged.prefix, manifest: merged.manifest! };
-    if (shards >= counts.length + MAX_TOP_UPS) throw new Error(`could not reach ${options.count} distinct models`);
+    if (shards >= counts.length + MAX_TOP_UPS)
+      throw new Error(`could not reach ${options.count} distinct models`);
     progress.total++;
     await act.generateModelsShard({ options, shardIndex: shards, count: merged.missing });
     progress.done++;

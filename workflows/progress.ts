@@ -21,7 +21,12 @@ export function trackProgress(stage: string, total = 0) {
   setHandler(progressQuery, () => {
     const finished = p.done + p.failed;
     const elapsed = (Date.now() - started) / 1000;
-    const eta = finished > 0 && p.total > finished ? (elapsed / finished) * (p.total - finished) : finished > 0 ? 0 : null;
+    const eta =
+      finished > 0 && p.total > finished
+        ? (elapsed / finished) * (p.total - finished)
+        : finished > 0
+          ? 0
+          : null;
     return { ...p, etaSeconds: eta === null ? null : Math.round(eta) };
   });
   return p;

@@ -1,0 +1,221 @@
+/**
+ * The grammar of generated models: a body of conv/pool/normalisation/activation/dropout/LRN/power/abs
+ * layers starting with a convolution (for a share of models with residual or concat blocks), Flatten, an
+ * optional dense block (a grid Dense, then maybe BatchNormalization and Dropout), and the classifier head
+ * Dense_512_glorot_normal Dense_256_glorot_normal Dense_{classes}_glorot_normal (+ Softmax, no token).
+ * The target sentence length is triangular on MIN_TOKENS..MAX_TOKENS. Shapes are tracked while drawing,
+ * so that a layer that makes the model invalid is redrawn at once.
+ */
+import { layerOutput, type Shape } from './shapes';
+import { INPUT_ID, type LayerSpec } from './spec';
+import { CONV_FILTERS, DENSE_INITS, DENSE_UNITS, DROPOUT_RATES, HEAD_INIT, LRN_SIZES } from './tokens';
+
+export const MIN_TOKENS = 5;
+export const MAX_TOKENS = 23;
+
+export interface InputShape {
+  height: number;
+  width: number;
+  channels: number;
+}
+
+/** mulberry32: tiny, fast and good enough for drawing architectures. */
+export class Rng {
+  private s: number;
+  constructor(seed: number) {
+    this.s = seed >>> 0;
+  }
+  next(): number {
+    let t = (this.s = (this.s + 0x6d2b79f5) >>> 0);
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  }
+  int(lo: number, hi: number): number {
+    return lo + Math.floor(this.next() * (hi - lo + 1));
+  }
+  pick<T>(items: readonly T[]): T {
+    return items[Math.floor(this.next() * items.length)];
+  }
+  chance(p: number): boolean {
+    return this.next() < p;
+  }
+}
+
+type BodyKind = 'conv' | 'pool' | 'bn' | 'relu' | 'tanh' | 'sigmoid' | 'dropout' | 'lrn' | 'power' | 'abs';
+const BODY_WEIGHTS: Array<[BodyKind, number]> = [
+  ['conv', 30],
+  ['pool', 13],
+  ['bn', 12],
+  ['relu', 15],
+  ['tanh', 3],
+  ['sigmoid', 3],
+  ['dropout', 10],
+  ['lrn', 5],
+  ['power', 4],
+  ['abs', 5],
+];
+const BODY_TOTAL = BODY_WEIGHTS.reduce((a, [, w]) => a + w, 0);
+const STRIDE_DRAW = [1, 1, 1, 1, 1, 1, 1, 2, 2, 3];
+const POOL_KERNEL_DRAW = [1, 2, 2, 2, 3, 3, 3, 4, 5];
+const POOL_STRIDE_DRAW = [1, 1, 2, 2, 2, 3];
+
+type NewLayer = LayerSpec extends infer L ? (L extends LayerSpec ? Omit<L, 'id' | 'inputs'> : never) : never;
+
+/** Builds one model layer by layer, tracking shapes so that invalid draws are caught at once. */
+export class Draft {
+  layers: LayerSpec[] = [];
+  shapes: Shape[] = [];
+  params = 0;
+  flops = 0;
+  tokens = 0;
+  dag = false;
+  constructor(readonly inputShape: Shape) {}
+
+  get last(): number {
+    return this.layers.length - 1;
+  }
+  shapeOf(i: number): Shape {
+    return i < 0 ? this.inputShape : this.shapes[i];
+  }
+  /** Appends a layer reading `from` (default: the previous layer); false (and nothing added) if invalid. */
+  push(layer: NewLayer, from?: number[]): boolean {
+    const full = Object.assign({ id: `l${this.layers.length + 1}` }, layer) as LayerSpec;
+    const shapes: Shape[] = from ? from.map((i) => this.shapeOf(i)) : [this.shapeOf(this.last)];
+    const out = layerOutput(full, shapes);
+    if (typeof out === 'string') return false;
+    if (from && !(from.length === 1 && from[0] === this.last)) {
+      full.inputs = from.map((i) => (i < 0 ? INPUT_ID : this.layers[i].id));
+      this.dag = true;
+    }
+    this.layers.push(full);
+    this.shapes.push(out.shape);
+    this.params += out.params;
+    this.flops += out.flops;
+    if (full.type !== 'Softmax') this.tokens++;
+    return true;
+  }
+}
+
+function drawConv(rng: Rng, filters?: number, kernel?: number): NewLayer {
+  const kr = kernel ?? rng.int(1, 5);
+  const kc = kernel ?? (rng.chance(0.8) ? kr : rng.int(1, 5));
+  const sr = kernel ? 1 : rng.pick(STRIDE_DRAW);
+  const sc = kernel ? 1 : rng.chance(0.85) ? sr : rng.pick(STRIDE_DRAW);
+  const padding = kernel || rng.chance(0.6) ? 'SAME' : 'VALID';
+  return {
+    type: 'Convolution2D',
+    params: { filters: filters ?? rng.pick(CONV_FILTERS), kernel: [kr, kc], strides: [sr, sc], padding },
+  };
+}
+
+function drawBodyLayer(rng: Rng, kind: BodyKind): NewLayer {
+  switch (kind) {
+    case 'conv':
+      return drawConv(rng);
+    case 'pool': {
+      const kr = rng.pick(POOL_KERNEL_DRAW);
+      const kc = rng.chance(0.85) ? kr : rng.pick(POOL_KERNEL_DRAW);
+      const sr = rng.pick(POOL_STRIDE_DRAW);
+      const sc = rng.chance(0.85) ? sr : rng.pick(POOL_STRIDE_DRAW);
+      return {
+        type: 'Pooling2D',
+        params: {
+          func: rng.chance(0.7) ? 'MAX' : 'AVERAGE',
+          kernel: [kr, kc],
+          strides: [sr, sc],
+          padding: rng.chance(0.5) ? 'SAME' : 'VALID',
+        },
+      };
+    }
+    case 'bn':
+      return { type: 'BatchNormalization' };
+    case 'relu':
+      return { type: 'ReLU' };
+    case 'tanh':
+      return { type: 'Tanh' };
+    case 'sigmoid':
+      return { type: 'Sigmoid' };
+    case 'dropout':
+      return { type: 'Dropout', params: { rate: rng.pick(DROPOUT_RATES) } };
+    case 'lrn':
+      return { type: 'LRN', params: { size: rng.pick(LRN_SIZES) } };
+    case 'power':
+      return { type: 'Power' };
+    case 'abs':
+      return { type: 'AbsoluteValue' };
+  }
+}
+
+function drawKind(rng: Rng): BodyKind {
+  let r = rng.next() * BODY_TOTAL;
+  for (const [kind, w] of BODY_WEIGHTS) if ((r -= w) < 0) return kind;
+  return 'conv';
+}
+
+const FILTER_SET = new Set<number>(CONV_FILTERS);
+
+/** A residual block (conv, [BN], ReLU, conv, Eltwise with the block input) or a two-branch concat block. */
+function drawBlock(rng: Rng, d: Draft): boolean {
+  const x = d.last;
+  const c = d.shapeOf(x)[2];
+  if (FILTER_SET.has(c) && rng.chance(0.6)) {
+    const k = rng.pick([1, 3, 3, 5]);
+    if (!d.push(drawConv(rng, c, k))) return false;
+    if (rng.chance(0.5)) d.push({ type: 'BatchNormalization' });
+    d.push({ type: 'ReLU' });
+    if (!d.push(drawConv(rng, c, k))) return false;
+    const op = rng.pick(['SUM', 'SUM', 'SUM', 'PROD', 'MAX'] as const);
+    return d.push({ type: 'Eltwise', params: { op } }, [d.last, x]);
+  }
+  if (!d.push(drawConv(rng, rng.pick(CONV_FILTERS), 1), [x])) return false;
+  const a = d.last;
+  if (!d.push(drawConv(rng, rng.pick(CONV_FILTERS), rng.pick([3, 5])), [x])) return false;
+  return d.push({ type: 'Concat' }, [a, d.last]);
+}
+
+/** Triangular on MIN_TOKENS..MAX_TOKENS (mode in the middle), like the spread of the paper's corpus. */
+function drawLength(rng: Rng): number {
+  const span = MAX_TOKENS - MIN_TOKENS;
+  return MIN_TOKENS + Math.round(((rng.next() + rng.next()) / 2) * span);
+}
+
+const MAX_LAYER_TRIES = 8;
+
+/** Draws one model; null when it had to be rejected. */
+export function drawModel(rng: Rng, input: InputShape, classes: number, dagShare: number): Draft | null {
+  const d = new Draft([input.height, input.width, input.channels]);
+  const target = drawLength(rng);
+  let denseLen = rng.chance(0.35) ? 1 + (rng.chance(0.5) ? 1 : 0) + (rng.chance(0.5) ? 1 : 0) : 0;
+  const bodyLen = Math.max(1, target - 4 - denseLen);
+  denseLen = Math.min(denseLen, target - 4 - bodyLen);
+  let blocks = bodyLen >= 6 && rng.chance(dagShare) ? (bodyLen >= 12 && rng.chance(0.4) ? 2 : 1) : 0;
+
+  let ok = false;
+  for (let t = 0; t < MAX_LAYER_TRIES && !ok; t++) ok = d.push(drawConv(rng));
+  if (!ok) return null;
+  while (d.tokens < bodyLen) {
+    if (blocks > 0 && bodyLen - d.tokens >= 5 && rng.chance(0.35)) {
+      blocks--;
+      if (!drawBlock(rng, d)) return null;
+      continue;
+    }
+    ok = false;
+    for (let t = 0; t < MAX_LAYER_TRIES && !ok; t++) ok = d.push(drawBodyLayer(rng, drawKind(rng)));
+    if (!ok) return null;
+  }
+  if (!d.push({ type: 'Flatten' })) return null;
+  if (denseLen > 0) {
+    d.push({ type: 'Dense', params: { units: rng.pick(DENSE_UNITS), init: rng.pick(DENSE_INITS) } });
+    if (denseLen > 1)
+      d.push(
+        rng.chance(0.5)
+          ? { type: 'BatchNormalization' }
+          : { type: 'Dropout', params: { rate: rng.pick(DROPOUT_RATES) } },
+      );
+    if (denseLen > 2) d.push({ type: 'Dropout', params: { rate: rng.pick(DROPOUT_RATES) } });
+  }
+  for (const units of [512, 256, classes]) d.push({ type: 'Dense', params: { units, init: HEAD_INIT } });
+  d.push({ type: 'Softmax' });
+  return d;
+}
