@@ -1,5 +1,6 @@
 import { executeChild, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { profile, type ProfileName } from '../src/profiles';
+import { PrepareDatasetsWorkflow } from './datasets';
 import { GenerateModelsWorkflow } from './generate';
 import { trackProgress } from './progress';
 
@@ -14,13 +15,17 @@ export interface BuildInput {
  */
 export async function RepositoryBuildWorkflow(input: BuildInput) {
   const p = profile(input.profile);
-  const stages = ['generate'] as const;
+  const stages = ['datasets', 'generate'] as const;
   const progress = trackProgress('starting', stages.length);
   const base = workflowInfo().workflowId;
   const setStage = (stage: string) => {
     progress.stage = stage;
     upsertSearchAttributes({ DlrecProfile: [p.name], DlrecStage: [stage] });
   };
+
+  setStage('datasets');
+  const datasets = await executeChild(PrepareDatasetsWorkflow, { workflowId: `${base}/datasets`, args: [p.datasets] });
+  progress.done++;
 
   setStage('generate');
   const generation = await executeChild(GenerateModelsWorkflow, {
@@ -30,5 +35,5 @@ export async function RepositoryBuildWorkflow(input: BuildInput) {
   progress.done++;
 
   setStage('done');
-  return { profile: p.name, generation: { prefix: generation.prefix, models: generation.manifest.models } };
+  return { profile: p.name, datasets, generation: { prefix: generation.prefix, models: generation.manifest.models } };
 }

@@ -2,3 +2,4 @@
 export { DoctorWorkflow } from './doctor';
 export { GenerateModelsWorkflow } from './generate';
 export { RepositoryBuildWorkflow } from './build';
+export { PrepareDatasetsWorkflow } from './datasets';

@@ -1,0 +1,184 @@
+/**
+ * `npm run bench -- ranker [--json] [--profile mini] [--datasets 5] [--per-dataset 500] [--samples 512]
+ *  [--compare-gbt]`: seconds to train every (feature kind × classifier) member of the dataset similarity
+ * ranker on a synthetic repository with the real feature widths of 32×32 images (gist 512, daisy 224, lbp 18,
+ * hog 324), and to score `samples` images with all members (target: well under 1 s, the CLI's budget is 1.5 s
+ * including feature extraction). `--compare-gbt` also times the gradient-boosting candidates (ml-xgboost,
+ * boosting over ml-cart, our histogram trees) on one member-sized problem; see src/ranker/README.md.
+ */
+import { performance } from 'node:perf_hooks';
+import { makeRng, type FeatureMatrix } from '../src/ranker/matrix';
+import { DatasetSimilarityRanker } from '../src/ranker/ranker';
+import { stackTrainingData, type DatasetFeatures } from '../src/ranker/leaveOneOut';
+import { GradientBoostedTrees } from '../src/ranker/gradientBoosting';
+import { PROFILE_NAMES, type ProfileName } from '../src/ranker/profiles';
+
+const FEATURE_DIMS: Record<string, number> = { gist: 512, daisy: 224, lbp: 18, hog: 324 };
+
+function option(args: string[], name: string, fallback: number): number {
+  const i = args.indexOf(`--${name}`);
+  if (i < 0) return fallback;
+  const v = Number(args[i + 1]);
+  if (!Number.isInteger(v) || v <= 0)
+    throw new Error(`--${name} needs a positive integer, got '${args[i + 1]}'`);
+  return v;
+}
+
+/** Datasets whose features scatter (strongly: neighbours overlap) around a dataset-specific non-negative mean. */
+function syntheticRepository(datasets: number, perDataset: number, seed: number): DatasetFeatures[] {
+  const rng = makeRng(seed);
+  const means = Array.from({ length: datasets }, () =>
+    Object.fromEntries(
+      Object.entries(FEATURE_DIMS).map(([k, d]) => [k, Float32Array.from({ length: d }, () => rng())]),
+    ),
+  );
+  return means.map((m, di) => ({ name: `dataset-${di}`, features: sample(m, perDataset, rng) }));
+}
+
+function sample(
+  means: Record<string, Float32Array>,
+  n: number,
+  rng: () => number,
+): Record<string, FeatureMatrix> {
+  return Object.fromEntries(
+    Object.entries(means).map(([kind, mu]) => {
+      const d = mu.length;
+      const X = new Float32Array(n * d);
+      for (let i = 0; i < n * d; i++) X[i] = mu[i % d] * 0.5 + rng() * 1.5;
+      return [kind, { X, n, d }];
+    }),
+  );
+}
+
+const seconds = (t0: number): number => Math.round((performance.now() - t0) * 1e1) / 1e4;
+
+async function compareGradientBoosting(rows: number, d: number, k: number): Promise<Record<string, unknown>> {
+  const rng = makeRng(11);
+  const means = Array.from({ length: k }, () => Float32Array.from({ length: d }, () => rng()));
+  const X = new Float32Array(rows * d);
+  const y = new Int32Array(rows);
+  for (let i = 0; i < rows; i++) {
+    y[i] = i % k;
+    for (let j = 0; j < d; j++) X[i * d + j] = means[y[i]][j] * 0.3 + rng();
+  }
+  const m = Math.floor(rows * 0.8);
+  const arrays = Array.from({ length: rows }, (_, i) => Array.from(X.subarray(i * d, i * d + d)));
+  const acc = (pred: ArrayLike<number>): number => {
+    let ok = 0;
+    for (let i = m; i < rows; i++) ok += pred[i - m] === y[i] ? 1 : 0;
+    return ok / (rows - m);
+  };
+  const rounds = 20;
+  const out: Record<string, unknown> = { rows, d, classes: k, rounds, maxDepth: 3 };
+  let t0 = performance.now();
+  const ours = new GradientBoostedTrees({ nRounds: rounds, maxDepth: 3, learningRate: 0.3 }).fit(
+    X.subarray(0, m * d),
+    m,
+    d,
+    y.subarray(0, m),
+    k,
+  );
+  const oursFit = seconds(t0);
+  t0 = performance.now();
+  out.histogramTrees = {
+    fitSeconds: oursFit,
+    accuracy: acc(ours.predict(X.subarray(m * d), rows - m, d)),
+    predictSeconds: seconds(t0),
+  };
+  // ml-xgboost: emscripten build of xgboost 0.7 (exact greedy splits); loads asynchronously, logs to stdout.
+  const XGBoost = await (require('ml-xgboost') as Promise<
+    new (o: object) => {
+      train(x: number[][], y: number[]): void;
+      predict(x: number[][]): number[];
+      free(): void;
+    }
+  >);
+  t0 = performance.now();
+  const xgb = new XGBoost({
+    objective: 'multi:softmax',
+    max_depth: 3,
+    eta: 0.3,
+    subsample: 1,
+    iterations: rounds,
+  });
+  xgb.train(arrays.slice(0, m), Array.from(y.subarray(0, m)));
+  const xgbFit = seconds(t0);
+  t0 = performance.now();
+  out.mlXgboost = {
+    fitSeconds: xgbFit,
+    accuracy: acc(xgb.predict(arrays.slice(m))),
+    predictSeconds: seconds(t0),
+  };
+  xgb.free();
+  // boosting over ml-cart: one regression tree fit is already O(n²·d); time a single tree on a subset.
+  const { DecisionTreeRegression } = require('ml-cart') as {
+    DecisionTreeRegression: new (o: object) => { train(x: number[][], y: number[]): void };
+  };
+  const sub = 300;
+  t0 = performance.now();
+  new DecisionTreeRegression({ maxDepth: 3 }).train(
+    arrays.slice(0, sub),
+    Array.from(y.subarray(0, sub), (c) => (c === 0 ? 0.8 : -0.2) + rng() * 0.01),
+  );
+  const oneTree = seconds(t0);
+  out.mlCart = {
+    oneTreeSeconds: oneTree,
+    oneTreeRows: sub,
+    note: `${rounds}×${k} trees at ${sub} rows ≈ ${Math.round(oneTree * rounds * k)} s; cost grows with rows²`,
+  };
+  return out;
+}
+
+export async function run(args: string[]): Promise<Record<string, unknown>> {
+  const pi = args.indexOf('--profile');
+  const profile = (pi >= 0 ? args[pi + 1] : 'mini') as ProfileName;
+  if (!PROFILE_NAMES.includes(profile))
+    throw new Error(`--profile must be one of ${PROFILE_NAMES.join(', ')}`);
+  const datasets = option(args, 'datasets', 5);
+  const perDataset = option(args, 'per-dataset', 500);
+  const samples = option(args, 'samples', 512);
+  const repo = syntheticRepository(datasets, perDataset, 1);
+  const names = repo.map((d) => d.name);
+  let t0 = performance.now();
+  const ranker = new DatasetSimilarityRanker().fit(stackTrainingData(repo), names, { profile, holdOut: 0.2 });
+  const fitSeconds = seconds(t0);
+  const json = JSON.stringify(ranker.toJSON());
+  t0 = performance.now();
+  const loaded = DatasetSimilarityRanker.fromJSON(JSON.parse(json));
+  const loadSeconds = seconds(t0);
+  // the sample: fresh draws around dataset 0's means
+  const probe = syntheticRepository(datasets, samples, 1)[0].features;
+  loaded.similarity(probe); // warm-up (JIT)
+  t0 = performance.now();
+  const sim = loaded.similarity(probe);
+  const predictSeconds = seconds(t0);
+  const perMember: Record<string, number> = {};
+  for (const m of loaded.members) {
+    const f = probe[m.kind];
+    const t = performance.now();
+    m.model.predict(f.X, f.n, f.d);
+    perMember[`${m.kind}/${m.classifier}`] = seconds(t);
+  }
+  const result: Record<string, unknown> = {
+    profile,
+    datasets,
+    rowsPerDataset: perDataset,
+    featureDims: FEATURE_DIMS,
+    members: ranker.members.map((m) => ({
+      member: `${m.kind}/${m.classifier}`,
+      fitSeconds: Math.round(m.json.fitSeconds * 1e3) / 1e3,
+      heldOutAccuracy: m.heldOutAccuracy,
+    })),
+    fitSeconds,
+    modelMegabytes: Math.round(json.length / 1e4) / 1e2,
+    loadSeconds,
+    samples,
+    predictSeconds,
+    predictSecondsPerMember: perMember,
+    mostSimilar: sim.mostSimilar,
+    similarityOfTrueDataset: sim.similarity[names[0]],
+  };
+  if (args.includes('--compare-gbt'))
+    result.gradientBoostingComparison = await compareGradientBoosting(1500, 512, 5);
+  return result;
+}

@@ -1,0 +1,65 @@
+// The common interface of the ranker's classifiers. Every classifier L2-normalises its input rows both in fit
+// and in predict (the published code normalised only at fit, so its test-time features lived on another
+// scale than the training ones).
+import { checkLabels, checkMatrix, l2NormalizeRows, RankerInputError } from './matrix';
+
+export interface ClassifierJSON {
+  type: string;
+  numClasses: number;
+  d: number;
+  [key: string]: unknown;
+}
+
+export interface Classifier {
+  readonly type: string;
+  fit(X: Float32Array, n: number, d: number, y: Int32Array | number[], numClasses: number): this;
+  predict(X: Float32Array, n: number, d: number): Int32Array;
+  toJSON(): ClassifierJSON;
+}
+
+/** Classifiers that also give class probabilities (n×k, row-major). */
+export interface ProbabilisticClassifier extends Classifier {
+  predictProba(X: Float32Array, n: number, d: number): Float64Array;
+}
+
+export abstract class BaseClassifier implements Classifier {
+  abstract readonly type: string;
+  numClasses = 0;
+  d = 0;
+
+  fit(X: Float32Array, n: number, d: number, y: Int32Array | number[], numClasses: number): this {
+    checkMatrix(X, n, d);
+    if (n === 0) throw new RankerInputError(`${this.type}: cannot fit on 0 rows`);
+    const labels = checkLabels(y, n, numClasses);
+    this.numClasses = numClasses;
+    this.d = d;
+    this.fitNormalized(l2NormalizeRows(X, n, d), n, d, labels);
+    return this;
+  }
+
+  predict(X: Float32Array, n: number, d: number): Int32Array {
+    return this.predictNormalized(this.prepare(X, n, d), n);
+  }
+
+  /** Checks the shape against the fitted one and L2-normalises the rows. */
+  protected prepare(X: Float32Array, n: number, d: number): Float32Array {
+    if (this.d === 0) throw new RankerInputError(`${this.type}: predict called before fit`);
+    checkMatrix(X, n, d);
+    if (d !== this.d) {
+      throw new RankerInputError(
+        `${this.type} was fitted on ${this.d} features but got ${d}; use the same feature kind`,
+      );
+    }
+    return l2NormalizeRows(X, n, d);
+  }
+
+  protected abstract fitNormalized(X: Float32Array, n: number, d: number, y: Int32Array): void;
+  protected abstract predictNormalized(X: Float32Array, n: number): Int32Array;
+  abstract toJSON(): ClassifierJSON;
+}
+
+export function checkJSONType(json: ClassifierJSON, type: string): void {
+  if (!json || json.type !== type) {
+    throw new RankerInputError(`expected a '${type}' model JSON, got '${json?.type}'`);
+  }
+}
