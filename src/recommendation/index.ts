@@ -1,0 +1,4 @@
+export * from './types';
+export * from './rows';
+export * from './evaluate';
+export * from './recommender';

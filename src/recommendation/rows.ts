@@ -1,0 +1,93 @@
+import type { EvaluationRow } from '../evaluation/protocols';
+import { composeFeatures, type FeatureLayout } from '../regressor/features';
+import type { CampaignResult, SimilarityTable } from './types';
+
+/** The regressor's columns: target similarity ⊕ encoding ⊕ sizes ⊕ (pretrained?, similarity to the source). */
+export function featureLayout(datasets: number, encodingDim: number): FeatureLayout {
+  return {
+    similarity: datasets,
+    encoding: encodingDim,
+    descriptors: ['params', 'flops', 'depth'],
+    scores: ['pretrained', 'sourceSimilarity'],
+  };
+}
+
+export interface ModelDescriptor {
+  encoding: ArrayLike<number>;
+  params: number;
+  flops: number;
+  depth: number;
+}
+
+/** One regressor row for (model, source) on a target whose similarity vector is `similarity`. */
+export function rowFeatures(
+  datasets: string[],
+  similarity: ArrayLike<number>,
+  model: ModelDescriptor,
+  source: string | null,
+): Float32Array {
+  const j = source === null ? -1 : datasets.indexOf(source);
+  return composeFeatures(
+    {
+      similarity,
+      encoding: model.encoding,
+      params: model.params,
+      flops: model.flops,
+      depth: model.depth,
+      scores: { pretrained: source === null ? 0 : 1, sourceSimilarity: j < 0 ? 0 : similarity[j] },
+    },
+    featureLayout(datasets.length, model.encoding.length),
+  );
+}
+
+/** `vector` without `dataset`'s column (zeroed), renormalised: what a ranker that never saw it would say. */
+export function withoutDataset(datasets: string[], vector: ArrayLike<number>, dataset: string): Float64Array {
+  const out = Float64Array.from(vector);
+  const j = datasets.indexOf(dataset);
+  if (j >= 0) out[j] = 0;
+  const sum = out.reduce((s, v) => s + v, 0);
+  return sum > 0 ? out.map((v) => v / sum) : out;
+}
+
+function requireEncoding(encodings: Map<string, ArrayLike<number>>, r: CampaignResult): ArrayLike<number> {
+  const e = encodings.get(r.modelId);
+  if (!e) throw new Error(`no encoding for model ${r.modelName} (${r.modelId}): re-run the encoder stage`);
+  return e;
+}
+
+/** Evaluation rows (one per campaign result) with features from the leave-one-out similarity table. */
+export function evaluationRows(
+  results: CampaignResult[],
+  encodings: Map<string, ArrayLike<number>>,
+  table: SimilarityTable,
+): EvaluationRow[] {
+  return results.map((r) => {
+    const sim = table.rows[r.dataset];
+    if (!sim) throw new Error(`no similarity row for dataset '${r.dataset}': re-run the leave-one-out ranker`);
+    return {
+      dataset: r.dataset,
+      model: `${r.modelName}${r.source ? `@${r.source}` : ''}`,
+      architecture: r.architecture,
+      sourceDataset: r.source ?? undefined,
+      features: rowFeatures(table.datasets, sim, { ...r, encoding: requireEncoding(encodings, r) }, r.source),
+      accuracy: r.accuracy,
+      params: r.params,
+    };
+  });
+}
+
+/**
+ * For the leave-one-dataset-out protocol: every row's features recomputed as if `heldOut` were not in the
+ * repository (its similarity column removed), so nothing learned about it leaks into training rows.
+ */
+export function rebuildWithout(
+  results: CampaignResult[],
+  encodings: Map<string, ArrayLike<number>>,
+  table: SimilarityTable,
+): (heldOut: string) => Float32Array[] {
+  return (heldOut) =>
+    results.map((r) => {
+      const sim = withoutDataset(table.datasets, table.rows[r.dataset], heldOut);
+      return rowFeatures(table.datasets, sim, { ...r, encoding: requireEncoding(encodings, r) }, r.source);
+    });
+}
