@@ -1,0 +1,247 @@
+/**
+ * word2vec skip-gram with negative sampling, written on typed arrays.
+ *
+ * Why hand-written: the npm `word2vec` packages wrap Google's C binary (a child process and files),
+ * which cannot run in-process inside an activity. This follows the C reference (word2vec.c):
+ * frequent-token sub-sampling, a unigram^0.75 noise table, a randomly shrunk window and a learning
+ * rate decaying linearly over all epochs; a seeded PRNG makes runs reproducible.
+ */
+import { decodeFloat32, encodeFloat32 } from './float-codec';
+import { SeededRandom } from './rng';
+import { tokenize } from './tokens';
+
+export interface Word2VecConfig {
+  dim: number;
+  window: number;
+  negative: number;
+  /** Sub-sampling threshold (word2vec's -sample); 0 disables it. */
+  sample: number;
+  minCount: number;
+  epochs: number;
+  learningRate: number;
+  seed: number;
+}
+
+export const DEFAULT_WORD2VEC_CONFIG: Word2VecConfig = {
+  dim: 512,
+  window: 5,
+  negative: 5,
+  sample: 1e-3,
+  minCount: 1,
+  epochs: 5,
+  learningRate: 0.025,
+  seed: 1,
+};
+
+export interface Word2VecFitResult {
+  /** Mean negative-sampling loss per (centre, context) pair, one entry per epoch. */
+  lossPerEpoch: number[];
+  wordsPerSecond: number;
+  trainedWords: number;
+}
+
+interface Word2VecJSON {
+  format: 'dlrec.word2vec';
+  version: 1;
+  config: Word2VecConfig;
+  tokens: string[];
+  counts: number[];
+  vectors: string;
+}
+
+const NOISE_TABLE_SIZE = 1e6;
+const MAX_EXP = 6;
+
+export class Word2Vec {
+  readonly config: Word2VecConfig;
+  private tokens: string[] = [];
+  private counts: number[] = [];
+  private index = new Map<string, number>();
+  private vectors: Float32Array = new Float32Array(0);
+
+  constructor(config: Partial<Word2VecConfig> = {}) {
+    this.config = { ...DEFAULT_WORD2VEC_CONFIG, ...config };
+    const c = this.config;
+    for (const key of ['dim', 'window', 'epochs'] as const) {
+      if (!Number.isInteger(c[key]) || c[key] < 1)
+        throw new Error(`word2vec ${key} must be a positive integer`);
+    }
+    if (!Number.isInteger(c.negative) || c.negative < 1) throw new Error('word2vec negative must be ≥ 1');
+    if (c.sample < 0) throw new Error('word2vec sample must be ≥ 0');
+  }
+
+  get vocabulary(): readonly string[] {
+    return this.tokens;
+  }
+
+  get dim(): number {
+    return this.config.dim;
+  }
+
+  /** The token's vector (a view, do not mutate), or undefined for an out-of-vocabulary token. */
+  vector(token: string): Float32Array | undefined {
+    const i = this.index.get(token);
+    if (i === undefined) return undefined;
+    return this.vectors.subarray(i * this.config.dim, (i + 1) * this.config.dim);
+  }
+
+  count(token: string): number {
+    const i = this.index.get(token);
+    return i === undefined ? 0 : this.counts[i];
+  }
+
+  cosine(a: string, b: string): number {
+    const va = this.vector(a);
+    const vb = this.vector(b);
+    if (!va || !vb) throw new Error(`cosine: token "${!va ? a : b}" is not in the word2vec vocabulary`);
+    return cosineSimilarity(va, vb);
+  }
+
+  fit(sentences: string[]): Word2VecFitResult {
+    const { dim, window, negative, sample, minCount, epochs, learningRate, seed } = this.config;
+    const rng = new SeededRandom(seed);
+    const corpus = this.buildVocabulary(sentences, minCount);
+    const vocabSize = this.tokens.length;
+    if (vocabSize < 2) throw new Error('word2vec needs a corpus with at least two distinct tokens');
+
+    // Input vectors start small and random, output vectors at zero (as in word2vec.c).
+    const syn0 = new Float32Array(vocabSize * dim);
+    for (let i = 0; i < syn0.length; i++) syn0[i] = (rng.next() - 0.5) / dim;
+    const syn1 = new Float32Array(vocabSize * dim);
+    const noise = buildNoiseTable(this.counts);
+    const totalWords = this.counts.reduce((a, b) => a + b, 0);
+    const keepProbability = this.counts.map((n) => {
+      if (sample <= 0) return 1;
+      const threshold = sample * totalWords;
+      return (Math.sqrt(n / threshold) + 1) * (threshold / n);
+    });
+
+    const gradient = new Float32Array(dim);
+    const lossPerEpoch: number[] = [];
+    const plannedWords = totalWords * epochs;
+    let processedWords = 0;
+    const started = Date.now();
+    const kept: number[] = [];
+    for (let epoch = 0; epoch < epochs; epoch++) {
+      let lossSum = 0;
+      let pairs = 0;
+      for (const sentence of corpus) {
+        kept.length = 0;
+        for (const w of sentence)
+          if (keepProbability[w] >= 1 || rng.next() < keepProbability[w]) kept.push(w);
+        const alpha = Math.max(learningRate * (1 - processedWords / (plannedWords + 1)), learningRate * 1e-4);
+        processedWords += sentence.length;
+        for (let pos = 0; pos < kept.length; pos++) {
+          const centre = kept[pos];
+          const shrink = rng.int(window);
+          const from = Math.max(0, pos - window + shrink);
+          const to = Math.min(kept.length - 1, pos + window - shrink);
+          for (let c = from; c <= to; c++) {
+            if (c === pos) continue;
+            const l1 = kept[c] * dim;
+            gradient.fill(0);
+            for (let d = 0; d <= negative; d++) {
+              let target: number;
+              let label: number;
+              if (d === 0) {
+                target = centre;
+                label = 1;
+              } else {
+                target = noise[rng.int(noise.length)];
+                if (target === centre) continue;
+                label = 0;
+              }
+              const l2 = target * dim;
+              let dot = 0;
+              for (let k = 0; k < dim; k++) dot += syn0[l1 + k] * syn1[l2 + k];
+              const clipped = Math.max(-MAX_EXP, Math.min(MAX_EXP, dot));
+              const sigma = 1 / (1 + Math.exp(-clipped));
+              lossSum -= Math.log(label === 1 ? sigma : 1 - sigma);
+              const g = (label - sigma) * alpha;
+              for (let k = 0; k < dim; k++) {
+                gradient[k] += g * syn1[l2 + k];
+                syn1[l2 + k] += g * syn0[l1 + k];
+              }
+            }
+            for (let k = 0; k < dim; k++) syn0[l1 + k] += gradient[k];
+            pairs++;
+          }
+        }
+      }
+      lossPerEpoch.push(pairs > 0 ? lossSum / pairs : NaN);
+    }
+    this.vectors = syn0;
+    const seconds = Math.max((Date.now() - started) / 1000, 1e-3);
+    return { lossPerEpoch, wordsPerSecond: processedWords / seconds, trainedWords: processedWords };
+  }
+
+  toJSON(): Word2VecJSON {
+    return {
+      format: 'dlrec.word2vec',
+      version: 1,
+      config: this.config,
+      tokens: this.tokens,
+      counts: this.counts,
+      vectors: encodeFloat32(this.vectors),
+    };
+  }
+
+  static fromJSON(json: unknown): Word2Vec {
+    const j = json as Partial<Word2VecJSON>;
+    if (!j || j.format !== 'dlrec.word2vec' || j.version !== 1 || !j.config || !j.tokens || !j.counts) {
+      throw new Error('not a dlrec word2vec model (expected format "dlrec.word2vec", version 1)');
+    }
+    const model = new Word2Vec(j.config);
+    model.tokens = j.tokens;
+    model.counts = j.counts;
+    model.index = new Map(j.tokens.map((t, i) => [t, i]));
+    model.vectors = decodeFloat32(j.vectors ?? '', j.tokens.length * model.config.dim);
+    return model;
+  }
+
+  /** Counts tokens, keeps those seen ≥ minCount (most frequent first) and maps sentences to ids. */
+  private buildVocabulary(sentences: string[], minCount: number): Int32Array[] {
+    const counts = new Map<string, number>();
+    const tokenized = sentences.map(tokenize);
+    for (const s of tokenized) for (const t of s) counts.set(t, (counts.get(t) ?? 0) + 1);
+    const kept = [...counts.entries()]
+      .filter(([, n]) => n >= minCount)
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+    this.tokens = kept.map(([t]) => t);
+    this.counts = kept.map(([, n]) => n);
+    this.index = new Map(this.tokens.map((t, i) => [t, i]));
+    return tokenized.map((s) =>
+      Int32Array.from(s.filter((t) => this.index.has(t)).map((t) => this.index.get(t)!)),
+    );
+  }
+}
+
+/** Noise distribution for negative sampling: unigram counts raised to 0.75, as a lookup table. */
+function buildNoiseTable(counts: number[]): Int32Array {
+  const powered = counts.map((n) => Math.pow(n, 0.75));
+  const total = powered.reduce((a, b) => a + b, 0);
+  const size = Math.min(NOISE_TABLE_SIZE, Math.max(1000, counts.length * 100));
+  const table = new Int32Array(size);
+  let word = 0;
+  let cumulative = powered[0] / total;
+  for (let i = 0; i < size; i++) {
+    table[i] = word;
+    if ((i + 1) / size > cumulative && word < counts.length - 1) {
+      word++;
+      cumulative += powered[word] / total;
+    }
+  }
+  return table;
+}
+
+export function cosineSimilarity(a: Float32Array, b: Float32Array): number {
+  let dot = 0;
+  let na = 0;
+  let nb = 0;
+  for (let i = 0; i < a.length; i++) {
+    dot += a[i] * b[i];
+    na += a[i] * a[i];
+    nb += b[i] * b[i];
+  }
+  return na === 0 || nb === 0 ? 0 : dot / Math.sqrt(na * nb);
+}
