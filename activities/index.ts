@@ -2,6 +2,7 @@ import type { ActivityDeps } from './context';
 import { datasetActivities } from './datasets';
 import { doctorActivities } from './doctor';
 import { generationActivities } from './generation';
+import { recommendationActivities } from './recommendation';
 
 export type { ActivityDeps } from './context';
 
@@ -11,6 +12,7 @@ export function createActivities(deps: ActivityDeps) {
     ...datasetActivities(deps),
     ...doctorActivities(deps),
     ...generationActivities(deps),
+    ...recommendationActivities(deps),
   };
 }
 

@@ -1,0 +1,147 @@
+import { createHash } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { decodeFloat32 } from '../src/encoder/float-codec';
+import {
+  evaluateRepository,
+  Recommender,
+  type CampaignResult,
+  type EvaluationSummary,
+  type SimilarityTable,
+} from '../src/recommendation';
+import { renderReport } from '../src/report';
+import type { ReportData } from '../src/report/types';
+import { getJSON, putJSON, type ArtifactStore } from '../infra/store';
+import { heartbeater, type ActivityDeps } from './context';
+
+/** Keys of the artifacts a fitted repository is made of (what RepositoryBuildWorkflow records). */
+export interface RepositoryKeys {
+  resultsKey: string;
+  encodingsKey: string;
+  looKey: string;
+  encoderExperimentKey?: string;
+  canonical?: string[];
+}
+
+export const BUILD_POINTER = 'builds/current.json';
+export const RECOMMENDER_POINTER = 'recommender/current.json';
+
+const hashOf = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
+
+export async function readResults(store: ArtifactStore, key: string): Promise<CampaignResult[]> {
+  const text = (await store.get(key)).toString('utf8');
+  return text
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as CampaignResult);
+}
+
+/** Encodings file: `{ ids, dim, vectors }` with vectors base64 Float32 row-major (written by encodeModels). */
+export async function readEncodings(store: ArtifactStore, key: string): Promise<Map<string, Float32Array>> {
+  const f = await getJSON<{ ids: string[]; dim: number; vectors: string }>(store, key);
+  const all = decodeFloat32(f.vectors, f.ids.length * f.dim);
+  return new Map(f.ids.map((id, i) => [id, all.subarray(i * f.dim, (i + 1) * f.dim)]));
+}
+
+/** The leave-one-out ranker's result ({ datasets, similarity: n×n }) as the recommender's similarity table. */
+export async function readSimilarityTable(store: ArtifactStore, key: string): Promise<SimilarityTable> {
+  const loo = await getJSON<{ datasets: string[]; similarity: number[][] }>(store, key);
+  return { datasets: loo.datasets, rows: Object.fromEntries(loo.datasets.map((d, i) => [d, loo.similarity[i]])) };
+}
+
+async function loadRepository(store: ArtifactStore, keys: RepositoryKeys) {
+  return {
+    results: await readResults(store, keys.resultsKey),
+    encodings: await readEncodings(store, keys.encodingsKey),
+    table: await readSimilarityTable(store, keys.looKey),
+  };
+}
+
+export function recommendationActivities({ store }: ActivityDeps) {
+  return {
+    /** Fits the accuracy regressor behind `dlrec recommend` and points recommender/current.json at it. */
+    async fitRecommender(keys: RepositoryKeys): Promise<{ recommenderKey: string }> {
+      const recommenderKey = `recommender/${hashOf(keys)}.json`;
+      if (!(await store.exists(recommenderKey))) {
+        const { results, encodings, table } = await loadRepository(store, keys);
+        await putJSON(store, recommenderKey, new Recommender().fit(results, encodings, table).toJSON());
+      }
+      await putJSON(store, RECOMMENDER_POINTER, { key: recommenderKey });
+      return { recommenderKey };
+    },
+
+    /** Every evaluation of the repository (80/20, honest LOO, Table 1, baselines), stored as one summary. */
+    async evaluateRepository(keys: RepositoryKeys): Promise<{ evaluationKey: string; headline: Record<string, number> }> {
+      const evaluationKey = `evaluations/${hashOf(keys)}/summary.json`;
+      let summary: EvaluationSummary;
+      if (await store.exists(evaluationKey)) {
+        summary = await getJSON<EvaluationSummary>(store, evaluationKey);
+      } else {
+        const beat = heartbeater(2_000);
+        const { results, encodings, table } = await loadRepository(store, keys);
+        summary = evaluateRepository(results, encodings, table, { canonical: keys.canonical, onStep: (step) => beat({ step }) });
+        await putJSON(store, evaluationKey, summary);
+      }
+      return { evaluationKey, headline: headline(summary) };
+    },
+
+    /** Renders the HTML report into the store (reports/<key>/index.html and the chart SVGs). */
+    async renderRepositoryReport(input: { keys: RepositoryKeys; evaluationKey: string; meta: ReportData['meta'] }) {
+      const prefix = `reports/${hashOf(input)}`;
+      if (!(await store.exists(`${prefix}/index.html`))) {
+        const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'dlrec-report-'));
+        try {
+          await renderReport(await reportData(store, input.keys, input.evaluationKey, input.meta), dir);
+          for (const f of await fs.readdir(dir)) await store.put(`${prefix}/${f}`, await fs.readFile(path.join(dir, f)));
+        } finally {
+          await fs.rm(dir, { recursive: true, force: true });
+        }
+      }
+      return { reportKey: `${prefix}/index.html` };
+    },
+
+    /** Records a finished build so that `dlrec recommend|evaluate|report` find its artifacts. */
+    async recordBuild(record: Record<string, unknown> & { workflowId: string }) {
+      await putJSON(store, `builds/${encodeURIComponent(record.workflowId)}.json`, record);
+      await putJSON(store, BUILD_POINTER, record);
+      return { key: BUILD_POINTER };
+    },
+  };
+}
+
+/** The numbers a build prints and a schedule's run shows: the means of the honest protocol. */
+export function headline(s: EvaluationSummary): Record<string, number> {
+  return {
+    kendall: s.loo.mean.kendall,
+    spearman: s.loo.mean.spearman,
+    mae: s.loo.mean.mae,
+    regret: s.loo.mean.regret,
+    hitAt3: s.loo.mean.hitAt3,
+    table1Kendall: s.table1.mean.kendall,
+    rows: s.rows,
+  };
+}
+
+/** Everything the report draws, read from the stored artifacts. */
+export async function reportData(
+  store: ArtifactStore,
+  keys: RepositoryKeys,
+  evaluationKey: string,
+  meta: ReportData['meta'],
+): Promise<ReportData> {
+  const evaluation = await getJSON<EvaluationSummary>(store, evaluationKey);
+  const loo = await getJSON<{ datasets: string[]; similarity: number[][] }>(store, keys.looKey);
+  const results = await readResults(store, keys.resultsKey);
+  const encoder = keys.encoderExperimentKey
+    ? await getJSON<ReportData['encoder']>(store, keys.encoderExperimentKey).catch(() => undefined)
+    : undefined;
+  return {
+    meta,
+    evaluation,
+    similarity: { datasets: loo.datasets, matrix: loo.similarity },
+    encoder,
+    campaign: results.map((r) => ({ model: r.modelName, dataset: r.dataset, sourceDataset: r.source ?? undefined, accuracy: r.accuracy })),
+    chosenRegressor: 'selected',
+  };
+}

@@ -1,0 +1,74 @@
+/**
+ * Training throughput: images/s for LeNet-5 and ResNet-20 on 32×32×3 inputs, batch 128, with the fastest
+ * backend available (or DLREC_BACKEND / `--backend NAME`). Full training steps (augmentation, forward,
+ * backward, SGD update) of the zoo's models on random images; the first batches (kernel setup) are not
+ * timed. Also reports images per CPU-second of this process, which stays meaningful on a shared machine.
+ * Usage: npx tsx bench/train.ts [--backend wasm|cpu|...] [--batches N] [--models lenet5,resnet20]
+ */
+import type { ArchitectureSpec } from '../src/arch/spec';
+import { zooModel } from '../src/arch/zoo';
+import type { BackendName } from '../src/training/backend';
+import { recipeFor } from '../src/training/recipe';
+import { Trainer } from '../src/training/trainer';
+
+function option(args: string[], name: string): string | undefined {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+async function measure(spec: ArchitectureSpec, batches: number, backend: BackendName | 'auto') {
+  const warmup = 2;
+  const B = 128;
+  const count = B * (batches + warmup);
+  const images = new Uint8Array(count * 32 * 32 * 3);
+  for (let i = 0; i < images.length; i++) images[i] = (i * 2654435761) >>> 24;
+  const labels = Uint8Array.from({ length: count }, (_, i) => i % 10);
+  const data = { images, labels, count, height: 32, width: 32, channels: 3 };
+  const recipe = recipeFor('paper', { overrides: { maxEpochs: 1, validationSplit: 0, testLimit: B } });
+  const stamps: number[] = [];
+  const cpu: number[] = [];
+  const trainer = await Trainer.create(spec, recipe, {
+    backend,
+    hooks: {
+      onBatch: () => {
+        stamps.push(performance.now());
+        const u = process.cpuUsage();
+        cpu.push((u.user + u.system) / 1e6);
+      },
+    },
+  });
+  await trainer.train(data, data);
+  trainer.dispose();
+  const seconds = (stamps[stamps.length - 1] - stamps[warmup - 1]) / 1000;
+  const cpuSeconds = cpu[cpu.length - 1] - cpu[warmup - 1];
+  return {
+    imagesPerSecond: Math.round((batches * B) / seconds),
+    backend: trainer.backend.name,
+    batchSize: B,
+    timedBatches: batches,
+    msPerBatch: Math.round((seconds * 1000) / batches),
+    imagesPerCpuSecond: Math.round((batches * B) / cpuSeconds),
+  };
+}
+
+export async function run(args: string[]): Promise<Record<string, unknown>> {
+  const backend = (option(args, 'backend') ?? 'auto') as BackendName | 'auto';
+  const batches = Number(option(args, 'batches') ?? 5);
+  const models = (option(args, 'models') ?? 'lenet5,resnet20').split(',');
+  const out: Record<string, unknown> = {};
+  for (const m of models) {
+    const spec = zooModel(m, { height: 32, width: 32, channels: 3 }, 10);
+    out[m] = await measure(spec, m === 'lenet5' ? batches * 4 : batches, backend);
+  }
+  return out;
+}
+
+if (require.main === module) {
+  run(process.argv.slice(2)).then(
+    (r) => console.log(JSON.stringify(r, null, 2)),
+    (e) => {
+      console.error(e);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,154 @@
+/**
+ * In-memory uint8 images → normalised float batches, with the recipe's augmentation (random crop after
+ * zero padding, horizontal flip). Done in JS on the raw bytes: one pass per batch, no tensor round trips.
+ */
+
+/** Images in HWC uint8 layout (the shape src/datasets' ImageSet has). */
+export interface ImageData {
+  images: Uint8Array;
+  labels: ArrayLike<number>;
+  count: number;
+  height: number;
+  width: number;
+  channels: number;
+}
+
+/** mulberry32 with its state exposed, so checkpoints can store and restore the stream exactly. */
+export class TrainingRandom {
+  constructor(public state: number) {
+    this.state = state >>> 0;
+  }
+  next(): number {
+    let t = (this.state = (this.state + 0x6d2b79f5) >>> 0);
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  }
+  int(n: number): number {
+    return Math.floor(this.next() * n);
+  }
+  /** Fisher–Yates permutation of 0..n-1. */
+  permutation(n: number): Uint32Array {
+    const p = new Uint32Array(n);
+    for (let i = 0; i < n; i++) p[i] = i;
+    for (let i = n - 1; i > 0; i--) {
+      const j = this.int(i + 1);
+      const t = p[i];
+      p[i] = p[j];
+      p[j] = t;
+    }
+    return p;
+  }
+}
+
+export function checkImageData(d: ImageData, what: string): void {
+  const per = d.height * d.width * d.channels;
+  if (!(d.count > 0) || d.images.length < d.count * per || d.labels.length < d.count) {
+    throw new Error(
+      `${what}: ${d.count} images of ${d.height}×${d.width}×${d.channels} need ${d.count * per} bytes and ` +
+        `${d.count} labels, got ${d.images.length} bytes and ${d.labels.length} labels`,
+    );
+  }
+}
+
+/** Every label must name one of the model's classes (tf.oneHot would silently zero the others). */
+export function checkLabels(d: ImageData, classes: number, what: string): void {
+  for (let i = 0; i < d.count; i++) {
+    const l = d.labels[i];
+    if (!(Number.isInteger(l) && l >= 0 && l < classes)) {
+      throw new Error(
+        `${what}: label ${l} of image ${i} is not in 0..${classes - 1}; the model's head has ${classes} classes`,
+      );
+    }
+  }
+}
+
+/** Per-channel mean and standard deviation of pixel values scaled to [0, 1]. */
+export function channelStats(d: ImageData, indices: ArrayLike<number>): { mean: number[]; std: number[] } {
+  const c = d.channels;
+  const per = d.height * d.width * c;
+  const sum = new Float64Array(c);
+  const sq = new Float64Array(c);
+  for (let k = 0; k < indices.length; k++) {
+    const base = indices[k] * per;
+    for (let j = 0; j < per; j++) {
+      const v = d.images[base + j];
+      sum[j % c] += v;
+      sq[j % c] += v * v;
+    }
+  }
+  const n = indices.length * d.height * d.width;
+  const mean = Array.from(sum, (s) => s / n / 255);
+  const std = Array.from(sq, (s, i) => Math.max(1e-3, Math.sqrt(Math.max(0, s / n / 65025 - mean[i] ** 2))));
+  return { mean, std };
+}
+
+export interface BatchOptions {
+  mean: number[];
+  std: number[];
+  cropPadding: number;
+  horizontalFlip: boolean;
+  rng?: TrainingRandom;
+}
+
+/**
+ * Writes images `indices` into a float NHWC buffer, normalised per channel. With an rng, each image is
+ * shifted by a random crop of the zero-padded image (zero = padding in pixel space, as in the usual
+ * CIFAR recipe) and flipped with probability ½.
+ */
+export function fillBatch(
+  d: ImageData,
+  indices: ArrayLike<number>,
+  out: Float32Array,
+  o: BatchOptions,
+): void {
+  const { height: H, width: W, channels: C } = d;
+  const per = H * W * C;
+  const scale = o.std.map((s) => 1 / (255 * s));
+  const shift = o.mean.map((m, i) => -m / o.std[i]);
+  const padValue = shift; // a zero pixel after normalisation
+  for (let b = 0; b < indices.length; b++) {
+    const src = indices[b] * per;
+    const dst = b * per;
+    let dy = 0;
+    let dx = 0;
+    let flip = false;
+    if (o.rng) {
+      const p = o.cropPadding;
+      if (p > 0) {
+        dy = o.rng.int(2 * p + 1) - p;
+        dx = o.rng.int(2 * p + 1) - p;
+      }
+      flip = o.horizontalFlip && o.rng.next() < 0.5;
+    }
+    for (let y = 0; y < H; y++) {
+      const sy = y + dy;
+      for (let x = 0; x < W; x++) {
+        const sx = (flip ? W - 1 - x : x) + dx;
+        const q = dst + (y * W + x) * C;
+        if (sy < 0 || sy >= H || sx < 0 || sx >= W) {
+          for (let c = 0; c < C; c++) out[q + c] = padValue[c];
+        } else {
+          const s = src + (sy * W + sx) * C;
+          for (let c = 0; c < C; c++) out[q + c] = d.images[s + c] * scale[c] + shift[c];
+        }
+      }
+    }
+  }
+}
+
+/**
+ * A seeded choice of at most `limit` (0 = all) of 0..count-1, split into (train, validation) index lists.
+ * Random rather than the first N: some datasets are stored sorted by class.
+ */
+export function splitIndices(
+  count: number,
+  limit: number,
+  validationSplit: number,
+  seed: number,
+): { train: Uint32Array; val: Uint32Array } {
+  const perm = new TrainingRandom(seed ^ 0x5eed).permutation(count);
+  const n = limit > 0 ? Math.min(limit, count) : count;
+  const nVal = validationSplit > 0 ? Math.max(1, Math.round(n * validationSplit)) : 0;
+  return { val: perm.slice(0, nVal).sort(), train: perm.slice(nVal, n).sort() };
+}

@@ -1,0 +1,155 @@
+/**
+ * ArchitectureSpec → tf.LayersModel through the functional API (sequential specs and DAGs alike).
+ * The spec is validated first (src/arch/shapes), so a bad spec fails with the arch module's message naming
+ * the layer, not with a TF.js shape error deep inside a build.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { ArchitectureSpec, LayerSpec } from '../arch/spec';
+import { analyze } from '../arch/shapes';
+import { INPUT_INDEX, resolveInputs, sinks } from '../arch/graph';
+import { AbsoluteValue, Identity, LocalResponseNormalization, PowerLayer } from './custom-layers';
+import { FastBatchNormalization } from './fused-batchnorm';
+import { InputConv2D } from './input-conv';
+
+export interface BuildOptions {
+  /** SGD-style weight decay λ on conv/dense kernels: added to the loss as λ/2·Σw² (so the gradient is λw). */
+  weightDecay?: number;
+  /** Seed for weight initialisers, for reproducible runs. */
+  seed?: number;
+}
+
+export interface BuiltModel {
+  model: tf.LayersModel;
+  /** True when the model ends in Softmax (outputs probabilities), false when it outputs logits. */
+  outputsProbabilities: boolean;
+  params: number;
+  /** Forward FLOPs per image (multiply-add = 2), from src/arch/shapes. */
+  flops: number;
+}
+
+const INITIALIZERS: Record<string, string> = {
+  glorot_uniform: 'glorotUniform',
+  glorot_normal: 'glorotNormal',
+  he_uniform: 'heUniform',
+  he_normal: 'heNormal',
+  random_uniform: 'randomUniform',
+  random_normal: 'randomNormal',
+  lecun_uniform: 'leCunUniform',
+  lecun_normal: 'leCunNormal',
+  zeros: 'zeros',
+};
+
+type Initializer = ReturnType<typeof tf.initializers.glorotUniform>;
+
+function initializer(name: string | undefined, seed: number | undefined): Initializer {
+  const key = INITIALIZERS[name ?? 'glorot_uniform'];
+  if (!key) {
+    throw new Error(
+      `Dense init '${name}' is not supported; use one of ${Object.keys(INITIALIZERS).join(', ')}`,
+    );
+  }
+  const make = (tf.initializers as unknown as Record<string, (a: object) => Initializer>)[key];
+  return make(key === 'zeros' ? {} : { seed });
+}
+
+function layerFor(
+  spec: LayerSpec,
+  opts: BuildOptions,
+  seedOffset: number,
+  readsInput: boolean,
+): tf.layers.Layer {
+  const name = `l_${spec.id}`;
+  const wd = opts.weightDecay ?? 0;
+  const kernelRegularizer = wd > 0 ? tf.regularizers.l2({ l2: wd / 2 }) : undefined;
+  const seed = opts.seed === undefined ? undefined : opts.seed + seedOffset;
+  switch (spec.type) {
+    case 'Convolution2D': {
+      const args = {
+        name,
+        filters: spec.params.filters,
+        kernelSize: spec.params.kernel,
+        strides: spec.params.strides,
+        padding: (spec.params.padding === 'SAME' ? 'same' : 'valid') as 'same' | 'valid',
+        kernelInitializer: tf.initializers.heNormal({ seed }),
+        kernelRegularizer,
+      };
+      return readsInput ? new InputConv2D(args) : tf.layers.conv2d(args);
+    }
+    case 'Pooling2D': {
+      const args = {
+        name,
+        poolSize: spec.params.kernel,
+        strides: spec.params.strides,
+        padding: (spec.params.padding === 'SAME' ? 'same' : 'valid') as 'same' | 'valid',
+      };
+      return spec.params.func === 'MAX' ? tf.layers.maxPooling2d(args) : tf.layers.averagePooling2d(args);
+    }
+    case 'Dense':
+      return tf.layers.dense({
+        name,
+        units: spec.params.units,
+        kernelInitializer: initializer(spec.params.init, seed),
+        kernelRegularizer,
+      });
+    case 'Dropout':
+      // No seed: tf.js would then draw the same mask on every batch.
+      return tf.layers.dropout({ name, rate: spec.params.rate });
+    case 'LRN':
+      return new LocalResponseNormalization({ name, size: spec.params.size });
+    case 'Power':
+      return new PowerLayer({ name, ...spec.params });
+    case 'Eltwise': {
+      const make = { SUM: tf.layers.add, PROD: tf.layers.multiply, MAX: tf.layers.maximum }[spec.params.op];
+      return make({ name });
+    }
+    case 'Concat':
+      return tf.layers.concatenate({ name, axis: -1 });
+    case 'UNK':
+      return new Identity({ name });
+    case 'BatchNormalization':
+      return new FastBatchNormalization({ name, axis: -1, momentum: 0.9, epsilon: 1e-5 });
+    case 'ReLU':
+      return tf.layers.reLU({ name });
+    case 'Tanh':
+      return tf.layers.activation({ name, activation: 'tanh' });
+    case 'Sigmoid':
+      return tf.layers.activation({ name, activation: 'sigmoid' });
+    case 'Softmax':
+      return tf.layers.softmax({ name });
+    case 'AbsoluteValue':
+      return new AbsoluteValue({ name });
+    case 'Flatten':
+      return tf.layers.flatten({ name });
+    case 'GlobalAveragePooling2D':
+      return tf.layers.globalAveragePooling2d({ name });
+    default:
+      throw new Error(
+        `layer type '${(spec as { type: string }).type}' cannot be built by dlrec's model builder`,
+      );
+  }
+}
+
+/** Builds the spec as a fresh, randomly initialised model. Throws the arch module's error for an invalid spec. */
+export function buildModel(spec: ArchitectureSpec, opts: BuildOptions = {}): BuiltModel {
+  const { params, flops } = analyze(spec);
+  const edges = resolveInputs(spec);
+  const { height, width, channels } = spec.input;
+  const input = tf.input({ shape: [height, width, channels], name: 'input' });
+  const outputs: tf.SymbolicTensor[] = [];
+  spec.layers.forEach((layer, i) => {
+    const ins = edges[i].map((k) => (k < 0 ? input : outputs[k]));
+    const built = layerFor(layer, opts, i, edges[i].includes(INPUT_INDEX));
+    outputs.push(built.apply(ins.length === 1 ? ins[0] : ins) as tf.SymbolicTensor);
+  });
+  const out = sinks(edges)[0];
+  const model = tf.model({
+    inputs: input,
+    outputs: outputs[out],
+    name: sanitize(spec.name ?? 'dlrec_model'),
+  });
+  return { model, outputsProbabilities: spec.layers[out].type === 'Softmax', params, flops };
+}
+
+function sanitize(name: string): string {
+  return name.replace(/[^A-Za-z0-9_.-]/g, '_');
+}

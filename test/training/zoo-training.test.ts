@@ -1,0 +1,43 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { ZOO, zooModel } from '../../src/arch/zoo';
+import { initBackend } from '../../src/training/backend';
+import { buildModel } from '../../src/training/model-builder';
+
+test('every canonical zoo model builds and takes a finite SGD step on the wasm backend', async () => {
+  const backend = await initBackend('wasm');
+  assert.equal(backend.name, 'wasm');
+  for (const name of ZOO) {
+    const spec = zooModel(name, { height: 32, width: 32, channels: 3 }, 10);
+    const { model, params, outputsProbabilities } = buildModel(spec, { weightDecay: 5e-4, seed: 1 });
+    assert.equal(model.countParams(), params, name);
+    const opt = tf.train.momentum(0.01, 0.9);
+    const before = model.trainableWeights[0].read().dataSync().slice();
+    const loss = tf.tidy(() => {
+      const x = tf.randomNormal([2, 32, 32, 3], 0, 1, 'float32', 5);
+      const y = tf.oneHot(tf.tensor1d([3, 7], 'int32'), 10);
+      const vars = model.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val);
+      const cost = opt.minimize(
+        () => {
+          const out = model.apply(x, { training: true }) as tf.Tensor;
+          const l = outputsProbabilities
+            ? tf.neg(tf.mean(tf.sum(tf.mul(y, tf.log(tf.clipByValue(out, 1e-7, 1))), -1)))
+            : tf.losses.softmaxCrossEntropy(y, out);
+          return tf.add(l, tf.addN(model.calculateLosses())) as tf.Scalar;
+        },
+        true,
+        vars,
+      );
+      return cost!.dataSync()[0];
+    });
+    assert.ok(Number.isFinite(loss), `${name}: loss ${loss}`);
+    const after = model.trainableWeights[0].read().dataSync();
+    assert.ok(
+      after.some((v, i) => v !== before[i]),
+      `${name}: first layer did not move`,
+    );
+    model.dispose();
+    opt.dispose();
+  }
+});
