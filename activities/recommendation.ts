@@ -93,7 +93,11 @@ export function recommendationActivities({ store }: ActivityDeps) {
         const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'dlrec-report-'));
         try {
           await renderReport(await reportData(store, input.keys, input.evaluationKey, input.meta), dir);
-          for (const f of await fs.readdir(dir)) await store.put(`${prefix}/${f}`, await fs.readFile(path.join(dir, f)));
+          for (const f of await fs.readdir(dir, { recursive: true, withFileTypes: true })) {
+            if (!f.isFile()) continue;
+            const rel = path.relative(dir, path.join(f.parentPath, f.name)).split(path.sep).join('/');
+            await store.put(`${prefix}/${rel}`, await fs.readFile(path.join(dir, rel)));
+          }
         } finally {
           await fs.rm(dir, { recursive: true, force: true });
         }

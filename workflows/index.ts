@@ -3,3 +3,4 @@ export { DoctorWorkflow } from './doctor';
 export { GenerateModelsWorkflow } from './generate';
 export { RepositoryBuildWorkflow } from './build';
 export { PrepareDatasetsWorkflow } from './datasets';
+export { EvaluateWorkflow } from './evaluate';

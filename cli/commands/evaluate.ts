@@ -1,0 +1,65 @@
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { reportData } from '../../activities/recommendation';
+import { getJSON } from '../../infra/store';
+import type { EvaluationSummary } from '../../src/recommendation';
+import { renderReport } from '../../src/report';
+import { EvaluateWorkflow } from '../../workflows';
+import { CPU_QUEUE } from '../../workflows/queues';
+import { currentBuild } from '../build-record';
+import { defineAction } from '../output';
+import { runWorkflow } from '../run-workflow';
+import { withTemporal } from '../temporal-session';
+
+const fmt = (v: number | null | undefined, digits = 3) => (v === null || v === undefined || Number.isNaN(v) ? '—' : v.toFixed(digits));
+
+export function register(program: Command): void {
+  defineAction(
+    program
+      .command('evaluate')
+      .description("evaluate the built repository: 80/20 split, honest leave-one-dataset-out, Table 1, baselines (EvaluateWorkflow)")
+      .option('--no-worker', 'rely on external workers'),
+    async (ctx) => {
+      const store = ctx.store();
+      const build = await currentBuild(store);
+      const id = createHash('sha256').update(JSON.stringify(build.keys)).digest('hex').slice(0, 12);
+      const out = await withTemporal({ store, worker: ctx.opts.worker !== false }, (client) =>
+        runWorkflow(ctx, client, EvaluateWorkflow, {
+          workflowId: `dlrec-evaluate-${id}`,
+          taskQueue: CPU_QUEUE,
+          args: [{ keys: build.keys, meta: { profile: build.profile, createdAt: build.createdAt, workflowId: build.workflowId } }],
+          label: 'evaluate',
+        }),
+      );
+      const s = await getJSON<EvaluationSummary>(store, out.evaluationKey);
+      const data = { loo: s.loo, split8020: s.split8020, table1: s.table1, baselines: s.baselines, rows: s.rows, datasets: s.datasets };
+      const lines = [
+        `honest leave-one-dataset-out over ${s.datasets.length} datasets, ${s.rows} trained models:`,
+        `  Kendall τ ${fmt(s.loo.mean.kendall)}  Spearman ρ ${fmt(s.loo.mean.spearman)}  MAE ${fmt(s.loo.mean.mae)}  RMSE ${fmt(s.loo.mean.rmse)}  top-1 regret ${fmt(s.loo.mean.regret, 1)} pts  hit@3 ${fmt(s.loo.mean.hitAt3, 2)}`,
+        ...Object.entries(s.loo.perDataset).map(([d, r]) => `    ${d.padEnd(16)} τ ${fmt(r.kendall)}  MAE ${fmt(r.mae)}  regret ${fmt(r.regret, 1)}  (n=${r.n})`),
+        'baselines (same protocol):',
+        ...Object.entries(s.baselines).map(([b, r]) => `    ${b.padEnd(16)} τ ${fmt(r.mean.kendall)}  MAE ${fmt(r.mean.mae)}  regret ${fmt(r.mean.regret, 1)}`),
+        `Table 1 (similarity vs fine-tuned accuracy): mean Pearson ${fmt(s.table1.mean.pearson)}, Spearman ${fmt(s.table1.mean.spearman)}, Kendall ${fmt(s.table1.mean.kendall)} over ${s.table1.cells.length} cells`,
+        '80/20 split MSE: ' + Object.entries(s.split8020.perRegressor).map(([n, r]) => `${n} ${r.mse.toFixed(4)}`).join(', '),
+      ];
+      return { data, human: lines.join('\n') };
+    },
+  );
+
+  defineAction(
+    program.command('report').description('write the self-contained HTML report of the built repository').requiredOption('--out <dir>', 'output folder'),
+    async (ctx) => {
+      const store = ctx.store();
+      const build = await currentBuild(store);
+      const outDir = path.resolve(ctx.opts.out as string);
+      const data = await reportData(store, build.keys, build.evaluationKey, {
+        profile: build.profile,
+        createdAt: build.createdAt,
+        workflowId: build.workflowId,
+      });
+      const r = await renderReport(data, outDir);
+      return { data: r, human: `report: ${r.indexHtml}` };
+    },
+  );
+}

@@ -1,0 +1,83 @@
+/**
+ * What the HTML report is drawn from. Every part is optional: a build that has not produced a stage yet
+ * (or a profile that skips it) still gets a report, with that section saying the data is not available.
+ * The shapes are the ones the stages already produce, so callers pass their results through unchanged.
+ */
+import type { BaselineResult, LooResult, SplitResult, Table1Cell } from '../evaluation/protocols';
+
+export interface ReportMeta {
+  /** Build profile, e.g. 'mini' or 'paper'. */
+  profile: string;
+  /** ISO timestamp of the build. */
+  createdAt: string;
+  workflowId?: string;
+  /** Address of the Temporal UI for this build, shown as plain text (the page links nothing external). */
+  temporalUi?: string;
+}
+
+/** `dlrec evaluate --json`, as is. */
+export interface EvaluationSummary {
+  loo?: LooResult;
+  split8020?: SplitResult;
+  table1?: { cells: Table1Cell[]; mean?: { pearson: number; spearman: number; kendall: number } };
+  /** Keyed by baseline name: architectureMean, largestModel, random, randomSeeded, score:logme, … */
+  baselines?: Record<string, BaselineResult>;
+}
+
+/** Leave-one-out dataset similarity: row i = held-out dataset i, column j = its similarity to dataset j. */
+export interface SimilarityMatrix {
+  datasets: string[];
+  matrix: number[][];
+}
+
+export interface EncoderPoint {
+  x: number;
+  y: number;
+  /** Family, e.g. 'VGG-like' or 'random'. */
+  group: string;
+  label?: string;
+}
+
+export interface EncoderExperimentResult {
+  points: EncoderPoint[];
+  knnPurity?: number;
+  silhouette?: number;
+  perplexity?: number;
+  unigramPerplexity?: number;
+}
+
+/** One fine-tuning run of the training campaign. */
+export interface CampaignResult {
+  model: string;
+  dataset: string;
+  sourceDataset?: string;
+  /** Accuracy in [0, 1]. */
+  accuracy: number;
+}
+
+export interface RegressorScore {
+  name: string;
+  /** MSE on the paper's random 80/20 split. */
+  mse8020: number;
+  /** MAE on leave-one-dataset-out, where it was run for this regressor. */
+  looMae?: number;
+}
+
+export interface ReportData {
+  meta?: ReportMeta;
+  evaluation?: EvaluationSummary;
+  similarity?: SimilarityMatrix;
+  encoder?: EncoderExperimentResult;
+  campaign?: CampaignResult[];
+  /** When absent, the comparison is taken from `evaluation.split8020.perRegressor`. */
+  regressors?: RegressorScore[];
+  /** Name of the regressor behind `evaluation.loo` (shown in the header and the baselines table). */
+  chosenRegressor?: string;
+}
+
+export interface RenderedReport {
+  /** Path of the written, self-contained index.html. */
+  indexHtml: string;
+  /** Paths of the standalone SVG files of each chart drawn (also inlined in index.html). */
+  charts: string[];
+}
