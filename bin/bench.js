@@ -7,7 +7,12 @@ const path = require('node:path');
 
 const [name, ...rest] = process.argv.slice(2);
 const dir = path.resolve(__dirname, '..', 'bench');
-const available = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3)) : [];
+const available = fs.existsSync(dir)
+  ? fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => f.slice(0, -3))
+  : [];
 if (!name || !available.includes(name)) {
   process.stderr.write(`usage: npm run bench -- NAME [--json]; NAME is one of: ${available.join(', ')}\n`);
   process.exit(2);

@@ -4,10 +4,15 @@ import { reportError, UsageError } from './output';
 
 export function buildProgram(): Command {
   const program = new Command('dlrec')
-    .description('Recommend an architecture, its pre-training dataset and the expected accuracy for an image dataset')
+    .description(
+      'Recommend an architecture, its pre-training dataset and the expected accuracy for an image dataset',
+    )
     .option('--json', 'print exactly one JSON document on stdout')
     .option('--verbose', 'show stack traces and debug logs')
-    .option('--store <url>', 'artifact store: file:///path or s3://bucket/prefix (default $DLREC_STORE or $DLREC_HOME/artifacts)')
+    .option(
+      '--store <url>',
+      'artifact store: file:///path or s3://bucket/prefix (default $DLREC_STORE or $DLREC_HOME/artifacts)',
+    )
     .option('--s3-endpoint <url>', 'S3 endpoint URL (default $AWS_ENDPOINT_URL_S3)')
     .option('--s3-path-style', 'use path-style S3 addressing (default when an endpoint is given)')
     .exitOverride()

@@ -60,7 +60,10 @@ function makeProgress(label: string, total: number, quiet: boolean): Progress {
     return { update: () => undefined, stop: () => undefined };
   }
   const bar = new cliProgress.SingleBar(
-    { format: `${label} [{bar}] {percentage}% | {value}/{total} | ETA {eta_formatted}`, stream: process.stderr },
+    {
+      format: `${label} [{bar}] {percentage}% | {value}/{total} | ETA {eta_formatted}`,
+      stream: process.stderr,
+    },
     cliProgress.Presets.shades_classic,
   );
   bar.start(total, 0);
@@ -101,7 +104,8 @@ export function reportError(err: unknown, verbose: boolean): void {
 export function intOption(name: string, min = 1): (value: string) => number {
   return (value) => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < min) throw new UsageError(`${name} must be an integer ≥ ${min}, got '${value}'`);
+    if (!Number.isInteger(n) || n < min)
+      throw new UsageError(`${name} must be an integer ≥ ${min}, got '${value}'`);
     return n;
   };
 }

@@ -24,6 +24,9 @@ export function register(program: Command): void {
         label: `build ${o.profile}`,
       }),
     );
-    return { data: { workflowId, ...result }, human: `build ${workflowId} finished:\n${JSON.stringify(result, null, 2)}` };
+    return {
+      data: { workflowId, ...result },
+      human: `build ${workflowId} finished:\n${JSON.stringify(result, null, 2)}`,
+    };
   });
 }

@@ -12,7 +12,9 @@ import { listTrainingBackends } from '../training-backends';
 export function register(program: Command): void {
   const cmd = program
     .command('doctor')
-    .description('live round trip: Temporal, a tiny workflow writing/reading/deleting an artifact, backends, tools')
+    .description(
+      'live round trip: Temporal, a tiny workflow writing/reading/deleting an artifact, backends, tools',
+    )
     .option('--no-worker', 'do not run an in-process worker (external workers must serve dlrec-cpu)');
   defineAction(cmd, async (ctx) => {
     const failures: string[] = [];
@@ -20,8 +22,13 @@ export function register(program: Command): void {
       failures.push(err.message);
       return undefined;
     });
-    const temporal: Record<string, unknown> = { ok: false, address: target?.address, embedded: target ? !target.external : undefined };
-    if (target && !target.external) temporal.ui = `http://${devServerPorts().host}:${devServerPorts().uiPort}`;
+    const temporal: Record<string, unknown> = {
+      ok: false,
+      address: target?.address,
+      embedded: target ? !target.external : undefined,
+    };
+    if (target && !target.external)
+      temporal.ui = `http://${devServerPorts().host}:${devServerPorts().uiPort}`;
     let store: Record<string, unknown> = { ok: false, url: undefined };
     try {
       const s = ctx.store();
@@ -65,7 +72,9 @@ export function register(program: Command): void {
       `${temporal.ok ? 'ok  ' : 'FAIL'} temporal ${temporal.address ?? ''}${temporal.ui ? ` (UI ${temporal.ui})` : ''}`,
       `${store.ok ? 'ok  ' : 'FAIL'} store ${store.url ?? ''}`,
       `     training backends: ${backends.map((b) => `${b.name}${b.available ? '' : ' (unavailable)'}`).join(', ') || 'none'}`,
-      `     tools: ${Object.entries(tools).map(([k, v]) => `${k} ${v ?? 'missing'}`).join(', ')}`,
+      `     tools: ${Object.entries(tools)
+        .map(([k, v]) => `${k} ${v ?? 'missing'}`)
+        .join(', ')}`,
       ...failures.map((f) => `error: ${f}`),
     ];
     return { data, human: lines.join('\n'), exitCode: ok ? 0 : 1 };

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { register as build } from './build';
 import { register as doctor } from './doctor';
+import { register as evaluate } from './evaluate';
 import { register as schedule } from './schedule';
 import { register as server } from './server';
 import { register as worker } from './worker';
@@ -8,7 +9,7 @@ import { register as arch } from './arch';
 import { register as datasets } from './datasets';
 
 /** Every command group registers itself here; one module per group under cli/commands/. */
-const groups: Array<(program: Command) => void> = [build, doctor, schedule, server, worker, arch, datasets];
+const groups: Array<(program: Command) => void> = [build, doctor, evaluate, schedule, server, worker, arch, datasets];
 
 export function registerAll(program: Command): void {
   for (const register of groups) register(program);

@@ -1,5 +1,10 @@
 import type { Command } from 'commander';
-import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleDescription } from '@temporalio/client';
+import {
+  ScheduleAlreadyRunning,
+  ScheduleOverlapPolicy,
+  type Client,
+  type ScheduleDescription,
+} from '@temporalio/client';
 import type { Duration } from '@temporalio/common';
 import { PROFILE_NAMES } from '../../src/profiles';
 import { CPU_QUEUE } from '../../workflows/queues';
@@ -19,23 +24,33 @@ function summary(d: ScheduleDescription) {
     args: action?.args,
     overlap: d.policies.overlap,
     catchupWindowMs: d.policies.catchupWindow,
-    recentRuns: d.info.recentActions.map((a) => ({ workflowId: a.action.workflow.workflowId, scheduledAt: a.scheduledAt })),
+    recentRuns: d.info.recentActions.map((a) => ({
+      workflowId: a.action.workflow.workflowId,
+      scheduledAt: a.scheduledAt,
+    })),
     nextRuns: d.info.nextActionTimes.slice(0, 3),
     running: d.info.runningActions.map((a) => a.workflow.workflowId),
   };
 }
 
-async function session<T>(ctx: CommandContext, fn: (client: Client) => Promise<T>, worker = false): Promise<T> {
+async function session<T>(
+  ctx: CommandContext,
+  fn: (client: Client) => Promise<T>,
+  worker = false,
+): Promise<T> {
   return withTemporal({ store: ctx.store(), worker }, (client) => fn(client));
 }
 
 function notFound(id: string, err: unknown): never {
-  if ((err as Error).name === 'ScheduleNotFoundError') throw new UserError(`no schedule '${id}'; see 'dlrec schedule list'`);
+  if ((err as Error).name === 'ScheduleNotFoundError')
+    throw new UserError(`no schedule '${id}'; see 'dlrec schedule list'`);
   throw err;
 }
 
 export function register(program: Command): void {
-  const schedule = program.command('schedule').description('scheduled retraining: Temporal Schedules that start the repository build');
+  const schedule = program
+    .command('schedule')
+    .description('scheduled retraining: Temporal Schedules that start the repository build');
 
   defineAction(
     schedule
@@ -44,11 +59,22 @@ export function register(program: Command): void {
       .requiredOption('--id <id>', 'schedule id')
       .requiredOption('--cron <expr>', 'cron expression, e.g. "0 3 * * 0" (Sundays 03:00 UTC)')
       .requiredOption('--profile <name>', `build profile: ${PROFILE_NAMES.join(', ')}`)
-      .option('--catchup-window <duration>', 'how late a missed run may still start (Temporal duration)', '1 day')
+      .option(
+        '--catchup-window <duration>',
+        'how late a missed run may still start (Temporal duration)',
+        '1 day',
+      )
       .option('--if-not-exists', 'succeed without change when the schedule exists (for deploy hooks)'),
     async (ctx) => {
-      const o = ctx.opts as { id: string; cron: string; profile: string; catchupWindow: string; ifNotExists?: boolean };
-      if (!PROFILE_NAMES.includes(o.profile as never)) throw new UsageError(`--profile must be one of ${PROFILE_NAMES.join(', ')}`);
+      const o = ctx.opts as {
+        id: string;
+        cron: string;
+        profile: string;
+        catchupWindow: string;
+        ifNotExists?: boolean;
+      };
+      if (!PROFILE_NAMES.includes(o.profile as never))
+        throw new UsageError(`--profile must be one of ${PROFILE_NAMES.join(', ')}`);
       return session(ctx, async (client) => {
         try {
           const handle = await client.schedule.create({
@@ -66,13 +92,18 @@ export function register(program: Command): void {
             memo: { cron: o.cron },
           });
           const d = summary(await handle.describe());
-          return { data: { created: true, ...d }, human: `created schedule ${o.id} (${o.cron}, profile ${o.profile})` };
+          return {
+            data: { created: true, ...d },
+            human: `created schedule ${o.id} (${o.cron}, profile ${o.profile})`,
+          };
         } catch (err) {
           if (err instanceof ScheduleAlreadyRunning) {
-            if (o.ifNotExists) return { data: { created: false, id: o.id }, human: `schedule ${o.id} exists; unchanged` };
+            if (o.ifNotExists)
+              return { data: { created: false, id: o.id }, human: `schedule ${o.id} exists; unchanged` };
             throw new UserError(`schedule '${o.id}' already exists; delete it first or pass --if-not-exists`);
           }
-          if (/Cron|cron|invalid/i.test((err as Error).message)) throw new UsageError(`invalid --cron '${o.cron}': ${(err as Error).message}`);
+          if (/Cron|cron|invalid/i.test((err as Error).message))
+            throw new UsageError(`invalid --cron '${o.cron}': ${(err as Error).message}`);
           throw err;
         }
       });
@@ -82,28 +113,53 @@ export function register(program: Command): void {
   defineAction(schedule.command('list').description('list schedules'), async (ctx) =>
     session(ctx, async (client) => {
       const out: ReturnType<typeof summary>[] = [];
-      for await (const s of client.schedule.list()) out.push(summary(await client.schedule.getHandle(s.scheduleId).describe()));
+      for await (const s of client.schedule.list())
+        out.push(summary(await client.schedule.getHandle(s.scheduleId).describe()));
       return {
         data: out,
-        human: out.length ? out.map((s) => `${s.id}\t${s.paused ? 'paused' : 'active'}\t${s.cron ?? ''}\t${JSON.stringify(s.args)}`).join('\n') : 'no schedules',
+        human: out.length
+          ? out
+              .map(
+                (s) =>
+                  `${s.id}\t${s.paused ? 'paused' : 'active'}\t${s.cron ?? ''}\t${JSON.stringify(s.args)}`,
+              )
+              .join('\n')
+          : 'no schedules',
       };
     }),
   );
 
-  defineAction(schedule.command('describe').argument('<id>').description('show a schedule, its recent and next runs'), async (ctx, id: string) =>
-    session(ctx, async (client) => {
-      const d = summary(await client.schedule.getHandle(id).describe().catch((e) => notFound(id, e)));
-      return { data: d, human: JSON.stringify(d, null, 2) };
-    }),
+  defineAction(
+    schedule.command('describe').argument('<id>').description('show a schedule, its recent and next runs'),
+    async (ctx, id: string) =>
+      session(ctx, async (client) => {
+        const d = summary(
+          await client.schedule
+            .getHandle(id)
+            .describe()
+            .catch((e) => notFound(id, e)),
+        );
+        return { data: d, human: JSON.stringify(d, null, 2) };
+      }),
   );
 
   for (const verb of ['pause', 'unpause'] as const) {
-    defineAction(schedule.command(verb).argument('<id>').option('--note <text>', 'why').description(`${verb} a schedule`), async (ctx, id: string) =>
-      session(ctx, async (client) => {
-        const h = client.schedule.getHandle(id);
-        await (verb === 'pause' ? h.pause(ctx.opts.note as string | undefined) : h.unpause(ctx.opts.note as string | undefined)).catch((e) => notFound(id, e));
-        return { data: { id, paused: verb === 'pause' }, human: `${verb}d ${id}` };
-      }),
+    defineAction(
+      schedule
+        .command(verb)
+        .argument('<id>')
+        .option('--note <text>', 'why')
+        .description(`${verb} a schedule`),
+      async (ctx, id: string) =>
+        session(ctx, async (client) => {
+          const h = client.schedule.getHandle(id);
+          await (
+            verb === 'pause'
+              ? h.pause(ctx.opts.note as string | undefined)
+              : h.unpause(ctx.opts.note as string | undefined)
+          ).catch((e) => notFound(id, e));
+          return { data: { id, paused: verb === 'pause' }, human: `${verb}d ${id}` };
+        }),
     );
   }
 
@@ -119,30 +175,48 @@ export function register(program: Command): void {
         ctx,
         async (client) => {
           const h = client.schedule.getHandle(id);
-          const before = new Set((await h.describe().catch((e) => notFound(id, e))).info.recentActions.map((a) => a.action.workflow.workflowId + a.action.workflow.firstExecutionRunId));
+          const before = new Set(
+            (await h.describe().catch((e) => notFound(id, e))).info.recentActions.map(
+              (a) => a.action.workflow.workflowId + a.action.workflow.firstExecutionRunId,
+            ),
+          );
           await h.trigger(ScheduleOverlapPolicy.SKIP);
           if (!ctx.opts.wait) return { data: { id, triggered: true }, human: `triggered ${id}` };
           // The triggered run shows up among the recent actions once Temporal has started it.
           for (let i = 0; i < 100; i++) {
             const d = await h.describe();
-            const run = d.info.recentActions.find((a) => !before.has(a.action.workflow.workflowId + a.action.workflow.firstExecutionRunId));
+            const run = d.info.recentActions.find(
+              (a) => !before.has(a.action.workflow.workflowId + a.action.workflow.firstExecutionRunId),
+            );
             if (run) {
-              const wf = client.workflow.getHandle(run.action.workflow.workflowId, undefined, { firstExecutionRunId: run.action.workflow.firstExecutionRunId });
+              const wf = client.workflow.getHandle(run.action.workflow.workflowId, undefined, {
+                firstExecutionRunId: run.action.workflow.firstExecutionRunId,
+              });
               const result = await wf.result();
-              return { data: { id, triggered: true, workflowId: run.action.workflow.workflowId, result }, human: `run ${run.action.workflow.workflowId} completed` };
+              return {
+                data: { id, triggered: true, workflowId: run.action.workflow.workflowId, result },
+                human: `run ${run.action.workflow.workflowId} completed`,
+              };
             }
             await new Promise((r) => setTimeout(r, 300));
           }
-          throw new UserError(`schedule ${id} did not start a run (is one already running? overlap policy is skip)`);
+          throw new UserError(
+            `schedule ${id} did not start a run (is one already running? overlap policy is skip)`,
+          );
         },
         Boolean(ctx.opts.wait) && ctx.opts.worker !== false,
       ),
   );
 
-  defineAction(schedule.command('delete').argument('<id>').description('delete a schedule (its past runs stay)'), async (ctx, id: string) =>
-    session(ctx, async (client) => {
-      await client.schedule.getHandle(id).delete().catch((e) => notFound(id, e));
-      return { data: { id, deleted: true }, human: `deleted ${id}` };
-    }),
+  defineAction(
+    schedule.command('delete').argument('<id>').description('delete a schedule (its past runs stay)'),
+    async (ctx, id: string) =>
+      session(ctx, async (client) => {
+        await client.schedule
+          .getHandle(id)
+          .delete()
+          .catch((e) => notFound(id, e));
+        return { data: { id, deleted: true }, human: `deleted ${id}` };
+      }),
   );
 }

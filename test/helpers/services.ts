@@ -19,7 +19,12 @@ export async function freePort(): Promise<number> {
   });
 }
 
-async function waitForPort(port: number, child: ChildProcess, what: string, timeoutMs = 60_000): Promise<void> {
+async function waitForPort(
+  port: number,
+  child: ChildProcess,
+  what: string,
+  timeoutMs = 60_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${what} exited with code ${child.exitCode}`);
@@ -53,7 +58,19 @@ export async function startS3Server(bucket = 'dlrec-test'): Promise<S3Server> {
   const secretAccessKey = 'dlrectestsecret123';
   const child = spawn(
     bin,
-    ['--access', accessKeyId, '--secret', secretAccessKey, '--port', `127.0.0.1:${port}`, '--quiet', 'posix', '--sidecar', sidecar, dir],
+    [
+      '--access',
+      accessKeyId,
+      '--secret',
+      secretAccessKey,
+      '--port',
+      `127.0.0.1:${port}`,
+      '--quiet',
+      'posix',
+      '--sidecar',
+      sidecar,
+      dir,
+    ],
     { stdio: 'ignore' },
   );
   await waitForPort(port, child, 'versitygw');
@@ -105,8 +122,25 @@ export async function startTemporalServer(home?: string): Promise<TemporalDevSer
   const dbFile = path.join(dir, 'temporal.db');
   const child = spawn(
     bin,
-    ['server', 'start-dev', '--db-filename', dbFile, '--ip', '127.0.0.1', '--port', String(grpcPort), '--ui-port', String(uiPort), '--headless', '--log-level', 'error',
-      '--search-attribute', 'DlrecProfile=Keyword', '--search-attribute', 'DlrecStage=Keyword'],
+    [
+      'server',
+      'start-dev',
+      '--db-filename',
+      dbFile,
+      '--ip',
+      '127.0.0.1',
+      '--port',
+      String(grpcPort),
+      '--ui-port',
+      String(uiPort),
+      '--headless',
+      '--log-level',
+      'error',
+      '--search-attribute',
+      'DlrecProfile=Keyword',
+      '--search-attribute',
+      'DlrecStage=Keyword',
+    ],
     { stdio: 'ignore' },
   );
   await waitForPort(grpcPort, child, 'temporal dev server');
@@ -118,7 +152,9 @@ export async function startTemporalServer(home?: string): Promise<TemporalDevSer
     home: dir,
     async stop(signal = 'SIGTERM') {
       child.kill(signal);
-      await new Promise((r) => (child.exitCode !== null || child.signalCode ? r(null) : child.once('exit', r)));
+      await new Promise((r) =>
+        child.exitCode !== null || child.signalCode ? r(null) : child.once('exit', r),
+      );
     },
   };
 }

@@ -4,7 +4,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { runCli } from '../helpers/cli';
-import { freePort, startS3Server, startTemporalServer, type S3Server, type TemporalDevServer } from '../helpers/services';
+import {
+  freePort,
+  startS3Server,
+  startTemporalServer,
+  type S3Server,
+  type TemporalDevServer,
+} from '../helpers/services';
 
 let temporal: TemporalDevServer;
 let s3: S3Server;
@@ -20,7 +26,11 @@ const home = () => mkdtempSync(path.join(os.tmpdir(), 'dlrec-doctor-'));
 
 test('doctor --json: external Temporal + file store → ok', async () => {
   const r = await runCli(['doctor', '--json'], { TEMPORAL_ADDRESS: temporal.address, DLREC_HOME: home() });
-  const doc = r.json<{ ok: boolean; temporal: { ok: boolean; address: string }; store: { ok: boolean; url: string } }>();
+  const doc = r.json<{
+    ok: boolean;
+    temporal: { ok: boolean; address: string };
+    store: { ok: boolean; url: string };
+  }>();
   assert.equal(r.code, 0, r.stderr);
   assert.equal(doc.ok, true);
   assert.equal(doc.temporal.address, temporal.address);
@@ -53,7 +63,10 @@ test('doctor: wrong S3 credentials → exit 1 naming the credentials', async () 
   const doc = r.json<{ ok: boolean; failures: string[] }>();
   assert.equal(r.code, 1);
   assert.equal(doc.ok, false);
-  assert.ok(doc.failures.some((f) => /credentials/.test(f)), doc.failures.join('\n'));
+  assert.ok(
+    doc.failures.some((f) => /credentials/.test(f)),
+    doc.failures.join('\n'),
+  );
 });
 
 test('doctor: unreachable TEMPORAL_ADDRESS → exit 1 naming the address, no server started', async () => {
@@ -62,8 +75,14 @@ test('doctor: unreachable TEMPORAL_ADDRESS → exit 1 naming the address, no ser
   const r = await runCli(['doctor', '--json'], { TEMPORAL_ADDRESS: `127.0.0.1:${port}`, DLREC_HOME: h });
   const doc = r.json<{ ok: boolean; failures: string[]; store: { ok: boolean } }>();
   assert.equal(r.code, 1);
-  assert.ok(doc.failures.some((f) => f.includes(`127.0.0.1:${port}`)), doc.failures.join('\n'));
+  assert.ok(
+    doc.failures.some((f) => f.includes(`127.0.0.1:${port}`)),
+    doc.failures.join('\n'),
+  );
   assert.equal(doc.store.ok, true, 'the store is still checked without Temporal');
-  const status = await runCli(['server', 'status', '--json'], { DLREC_HOME: h, DLREC_TEMPORAL_PORT: String(port) });
+  const status = await runCli(['server', 'status', '--json'], {
+    DLREC_HOME: h,
+    DLREC_TEMPORAL_PORT: String(port),
+  });
   assert.equal(status.json<{ running: boolean }>().running, false);
 });

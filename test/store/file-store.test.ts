@@ -27,6 +27,12 @@ test('openStore picks the backend from the URL', () => {
   assert.ok(openStore({ url: 'file://' + root }) instanceof FileArtifactStore);
   assert.equal(openStore({ url: root }).url, 'file://' + root);
   assert.equal(openStore({ url: 's3://bucket/some/prefix/' }).url, 's3://bucket/some/prefix');
-  assert.throws(() => openStore({ url: 'gs://x/y' }), (e: unknown) => e instanceof StoreError && e.code === 'bad-url');
-  assert.throws(() => openStore({ url: 's3:///nobucket' }), (e: unknown) => e instanceof StoreError && e.code === 'bad-url');
+  assert.throws(
+    () => openStore({ url: 'gs://x/y' }),
+    (e: unknown) => e instanceof StoreError && e.code === 'bad-url',
+  );
+  assert.throws(
+    () => openStore({ url: 's3:///nobucket' }),
+    (e: unknown) => e instanceof StoreError && e.code === 'bad-url',
+  );
 });

@@ -19,13 +19,22 @@ storeSuite('s3 store (versitygw)', open, async (store, key) => {
   const s = store as S3ArtifactStore;
   const recorded = (await s.head(key))!.sha256;
   await s.client.send(
-    new PutObjectCommand({ Bucket: s.bucket, Key: `${s.prefix}/${key}`, Body: 'tampered!', Metadata: { sha256: recorded } }),
+    new PutObjectCommand({
+      Bucket: s.bucket,
+      Key: `${s.prefix}/${key}`,
+      Body: 'tampered!',
+      Metadata: { sha256: recorded },
+    }),
   );
 });
 
 test('s3 store: missing bucket is named', async () => {
   const store = openStore({ url: 's3://no-such-bucket-here/x', s3Endpoint: s3.endpoint });
-  await assert.rejects(store.put('k', 'v'), (e: unknown) => e instanceof StoreError && e.code === 'no-bucket' && /no-such-bucket-here/.test(e.message));
+  await assert.rejects(
+    store.put('k', 'v'),
+    (e: unknown) =>
+      e instanceof StoreError && e.code === 'no-bucket' && /no-such-bucket-here/.test(e.message),
+  );
 });
 
 test('s3 store: wrong credentials are named', async () => {
@@ -34,7 +43,10 @@ test('s3 store: wrong credentials are named', async () => {
   process.env.AWS_SECRET_ACCESS_KEY = 'wrong-secret';
   try {
     const fresh = new S3ArtifactStore(s3.bucket, 'x', { endpoint: s3.endpoint, maxAttempts: 1 });
-    await assert.rejects(fresh.put('k', 'v'), (e: unknown) => e instanceof StoreError && e.code === 'access-denied' && /credentials/.test(e.message));
+    await assert.rejects(
+      fresh.put('k', 'v'),
+      (e: unknown) => e instanceof StoreError && e.code === 'access-denied' && /credentials/.test(e.message),
+    );
   } finally {
     process.env.AWS_SECRET_ACCESS_KEY = saved;
   }
@@ -44,5 +56,8 @@ test('s3 store: wrong credentials are named', async () => {
 test('s3 store: endpoint down is named, after bounded retries', async () => {
   const port = await freePort();
   const store = new S3ArtifactStore(s3.bucket, 'x', { endpoint: `http://127.0.0.1:${port}`, maxAttempts: 2 });
-  await assert.rejects(store.put('k', 'v'), (e: unknown) => e instanceof StoreError && e.code === 'unreachable' && e.message.includes(String(port)));
+  await assert.rejects(
+    store.put('k', 'v'),
+    (e: unknown) => e instanceof StoreError && e.code === 'unreachable' && e.message.includes(String(port)),
+  );
 });
