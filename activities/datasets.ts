@@ -16,7 +16,9 @@ export function datasetActivities({ store }: ActivityDeps) {
     /** Materialises one repository dataset in the store (idempotent: a stored version is reused). */
     async prepareDataset(input: { name: string; datasets: DatasetsProfile }): Promise<PreparedDataset> {
       const entry = findEntry(input.name);
-      const derived = entry?.derived ? { perClass: input.datasets.derivedPerClass, seed: input.datasets.seed } : {};
+      const derived = entry?.derived
+        ? { perClass: input.datasets.derivedPerClass, seed: input.datasets.seed }
+        : {};
       const m = await ensureDataset(store, input.name, derived);
       return {
         name: m.name,

@@ -27,7 +27,8 @@ export interface RepositoryKeys {
 export const BUILD_POINTER = 'builds/current.json';
 export const RECOMMENDER_POINTER = 'recommender/current.json';
 
-const hashOf = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
+const hashOf = (value: unknown) =>
+  createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
 
 export async function readResults(store: ArtifactStore, key: string): Promise<CampaignResult[]> {
   const text = (await store.get(key)).toString('utf8');
@@ -47,7 +48,10 @@ export async function readEncodings(store: ArtifactStore, key: string): Promise<
 /** The leave-one-out ranker's result ({ datasets, similarity: n×n }) as the recommender's similarity table. */
 export async function readSimilarityTable(store: ArtifactStore, key: string): Promise<SimilarityTable> {
   const loo = await getJSON<{ datasets: string[]; similarity: number[][] }>(store, key);
-  return { datasets: loo.datasets, rows: Object.fromEntries(loo.datasets.map((d, i) => [d, loo.similarity[i]])) };
+  return {
+    datasets: loo.datasets,
+    rows: Object.fromEntries(loo.datasets.map((d, i) => [d, loo.similarity[i]])),
+  };
 }
 
 async function loadRepository(store: ArtifactStore, keys: RepositoryKeys) {
@@ -72,7 +76,9 @@ export function recommendationActivities({ store }: ActivityDeps) {
     },
 
     /** Every evaluation of the repository (80/20, honest LOO, Table 1, baselines), stored as one summary. */
-    async evaluateRepository(keys: RepositoryKeys): Promise<{ evaluationKey: string; headline: Record<string, number> }> {
+    async evaluateRepository(
+      keys: RepositoryKeys,
+    ): Promise<{ evaluationKey: string; headline: Record<string, number> }> {
       const evaluationKey = `evaluations/${hashOf(keys)}/summary.json`;
       let summary: EvaluationSummary;
       if (await store.exists(evaluationKey)) {
@@ -80,14 +86,21 @@ export function recommendationActivities({ store }: ActivityDeps) {
       } else {
         const beat = heartbeater(2_000);
         const { results, encodings, table } = await loadRepository(store, keys);
-        summary = evaluateRepository(results, encodings, table, { canonical: keys.canonical, onStep: (step) => beat({ step }) });
+        summary = evaluateRepository(results, encodings, table, {
+          canonical: keys.canonical,
+          onStep: (step) => beat({ step }),
+        });
         await putJSON(store, evaluationKey, summary);
       }
       return { evaluationKey, headline: headline(summary) };
     },
 
     /** Renders the HTML report into the store (reports/<key>/index.html and the chart SVGs). */
-    async renderRepositoryReport(input: { keys: RepositoryKeys; evaluationKey: string; meta: ReportData['meta'] }) {
+    async renderRepositoryReport(input: {
+      keys: RepositoryKeys;
+      evaluationKey: string;
+      meta: ReportData['meta'];
+    }) {
       const prefix = `reports/${hashOf(input)}`;
       if (!(await store.exists(`${prefix}/index.html`))) {
         const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'dlrec-report-'));
@@ -145,7 +158,12 @@ export async function reportData(
     evaluation,
     similarity: { datasets: loo.datasets, matrix: loo.similarity },
     encoder,
-    campaign: results.map((r) => ({ model: r.modelName, dataset: r.dataset, sourceDataset: r.source ?? undefined, accuracy: r.accuracy })),
+    campaign: results.map((r) => ({
+      model: r.modelName,
+      dataset: r.dataset,
+      sourceDataset: r.source ?? undefined,
+      accuracy: r.accuracy,
+    })),
     chosenRegressor: 'selected',
   };
 }

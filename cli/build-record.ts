@@ -18,7 +18,9 @@ export interface BuildRecord {
 
 export async function currentBuild(store: ArtifactStore): Promise<BuildRecord> {
   if (!(await store.exists(BUILD_POINTER))) {
-    throw new UserError(`no repository has been built in ${store.url} yet: run 'dlrec build --profile mini' (or 'npm start')`);
+    throw new UserError(
+      `no repository has been built in ${store.url} yet: run 'dlrec build --profile mini' (or 'npm start')`,
+    );
   }
   return getJSON<BuildRecord>(store, BUILD_POINTER);
 }

@@ -32,7 +32,11 @@ export interface BuildProfile {
 export const PROFILES: Record<ProfileName, BuildProfile> = {
   smoke: {
     name: 'smoke',
-    datasets: { names: ['mnist', 'fashion-mnist', 'colour-digits', 'shapes'], derivedPerClass: { train: 40, test: 10 }, seed: 1 },
+    datasets: {
+      names: ['mnist', 'fashion-mnist', 'colour-digits', 'shapes'],
+      derivedPerClass: { train: 40, test: 10 },
+      seed: 1,
+    },
     generation: {
       seed: 7,
       count: 200,
@@ -45,7 +49,11 @@ export const PROFILES: Record<ProfileName, BuildProfile> = {
   },
   mini: {
     name: 'mini',
-    datasets: { names: ['mnist', 'fashion-mnist', 'colour-digits', 'glyphs', 'shapes'], derivedPerClass: { train: 500, test: 100 }, seed: 1 },
+    datasets: {
+      names: ['mnist', 'fashion-mnist', 'colour-digits', 'glyphs', 'shapes'],
+      derivedPerClass: { train: 500, test: 100 },
+      seed: 1,
+    },
     generation: {
       seed: 7,
       count: 5_000,

@@ -24,7 +24,10 @@ export async function RepositoryBuildWorkflow(input: BuildInput) {
   };
 
   setStage('datasets');
-  const datasets = await executeChild(PrepareDatasetsWorkflow, { workflowId: `${base}/datasets`, args: [p.datasets] });
+  const datasets = await executeChild(PrepareDatasetsWorkflow, {
+    workflowId: `${base}/datasets`,
+    args: [p.datasets],
+  });
   progress.done++;
 
   setStage('generate');
@@ -35,5 +38,9 @@ export async function RepositoryBuildWorkflow(input: BuildInput) {
   progress.done++;
 
   setStage('done');
-  return { profile: p.name, datasets, generation: { prefix: generation.prefix, models: generation.manifest.models } };
+  return {
+    profile: p.name,
+    datasets,
+    generation: { prefix: generation.prefix, models: generation.manifest.models },
+  };
 }

@@ -29,7 +29,11 @@ export async function EvaluateWorkflow(input: EvaluateInput) {
   const { evaluationKey, headline } = await act.evaluateRepository(input.keys);
   progress.done++;
   progress.stage = 'report';
-  const { reportKey } = await act.renderRepositoryReport({ keys: input.keys, evaluationKey, meta: input.meta });
+  const { reportKey } = await act.renderRepositoryReport({
+    keys: input.keys,
+    evaluationKey,
+    meta: input.meta,
+  });
   progress.done++;
   return { recommenderKey, evaluationKey, reportKey, headline };
 }

@@ -12,13 +12,16 @@ import { defineAction } from '../output';
 import { runWorkflow } from '../run-workflow';
 import { withTemporal } from '../temporal-session';
 
-const fmt = (v: number | null | undefined, digits = 3) => (v === null || v === undefined || Number.isNaN(v) ? '—' : v.toFixed(digits));
+const fmt = (v: number | null | undefined, digits = 3) =>
+  v === null || v === undefined || Number.isNaN(v) ? '—' : v.toFixed(digits);
 
 export function register(program: Command): void {
   defineAction(
     program
       .command('evaluate')
-      .description("evaluate the built repository: 80/20 split, honest leave-one-dataset-out, Table 1, baselines (EvaluateWorkflow)")
+      .description(
+        'evaluate the built repository: 80/20 split, honest leave-one-dataset-out, Table 1, baselines (EvaluateWorkflow)',
+      )
       .option('--no-worker', 'rely on external workers'),
     async (ctx) => {
       const store = ctx.store();
@@ -28,27 +31,51 @@ export function register(program: Command): void {
         runWorkflow(ctx, client, EvaluateWorkflow, {
           workflowId: `dlrec-evaluate-${id}`,
           taskQueue: CPU_QUEUE,
-          args: [{ keys: build.keys, meta: { profile: build.profile, createdAt: build.createdAt, workflowId: build.workflowId } }],
+          args: [
+            {
+              keys: build.keys,
+              meta: { profile: build.profile, createdAt: build.createdAt, workflowId: build.workflowId },
+            },
+          ],
           label: 'evaluate',
         }),
       );
       const s = await getJSON<EvaluationSummary>(store, out.evaluationKey);
-      const data = { loo: s.loo, split8020: s.split8020, table1: s.table1, baselines: s.baselines, rows: s.rows, datasets: s.datasets };
+      const data = {
+        loo: s.loo,
+        split8020: s.split8020,
+        table1: s.table1,
+        baselines: s.baselines,
+        rows: s.rows,
+        datasets: s.datasets,
+      };
       const lines = [
         `honest leave-one-dataset-out over ${s.datasets.length} datasets, ${s.rows} trained models:`,
         `  Kendall τ ${fmt(s.loo.mean.kendall)}  Spearman ρ ${fmt(s.loo.mean.spearman)}  MAE ${fmt(s.loo.mean.mae)}  RMSE ${fmt(s.loo.mean.rmse)}  top-1 regret ${fmt(s.loo.mean.regret, 1)} pts  hit@3 ${fmt(s.loo.mean.hitAt3, 2)}`,
-        ...Object.entries(s.loo.perDataset).map(([d, r]) => `    ${d.padEnd(16)} τ ${fmt(r.kendall)}  MAE ${fmt(r.mae)}  regret ${fmt(r.regret, 1)}  (n=${r.n})`),
+        ...Object.entries(s.loo.perDataset).map(
+          ([d, r]) =>
+            `    ${d.padEnd(16)} τ ${fmt(r.kendall)}  MAE ${fmt(r.mae)}  regret ${fmt(r.regret, 1)}  (n=${r.n})`,
+        ),
         'baselines (same protocol):',
-        ...Object.entries(s.baselines).map(([b, r]) => `    ${b.padEnd(16)} τ ${fmt(r.mean.kendall)}  MAE ${fmt(r.mean.mae)}  regret ${fmt(r.mean.regret, 1)}`),
+        ...Object.entries(s.baselines).map(
+          ([b, r]) =>
+            `    ${b.padEnd(16)} τ ${fmt(r.mean.kendall)}  MAE ${fmt(r.mean.mae)}  regret ${fmt(r.mean.regret, 1)}`,
+        ),
         `Table 1 (similarity vs fine-tuned accuracy): mean Pearson ${fmt(s.table1.mean.pearson)}, Spearman ${fmt(s.table1.mean.spearman)}, Kendall ${fmt(s.table1.mean.kendall)} over ${s.table1.cells.length} cells`,
-        '80/20 split MSE: ' + Object.entries(s.split8020.perRegressor).map(([n, r]) => `${n} ${r.mse.toFixed(4)}`).join(', '),
+        '80/20 split MSE: ' +
+          Object.entries(s.split8020.perRegressor)
+            .map(([n, r]) => `${n} ${r.mse.toFixed(4)}`)
+            .join(', '),
       ];
       return { data, human: lines.join('\n') };
     },
   );
 
   defineAction(
-    program.command('report').description('write the self-contained HTML report of the built repository').requiredOption('--out <dir>', 'output folder'),
+    program
+      .command('report')
+      .description('write the self-contained HTML report of the built repository')
+      .requiredOption('--out <dir>', 'output folder'),
     async (ctx) => {
       const store = ctx.store();
       const build = await currentBuild(store);

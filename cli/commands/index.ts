@@ -9,7 +9,16 @@ import { register as arch } from './arch';
 import { register as datasets } from './datasets';
 
 /** Every command group registers itself here; one module per group under cli/commands/. */
-const groups: Array<(program: Command) => void> = [build, doctor, evaluate, schedule, server, worker, arch, datasets];
+const groups: Array<(program: Command) => void> = [
+  build,
+  doctor,
+  evaluate,
+  schedule,
+  server,
+  worker,
+  arch,
+  datasets,
+];
 
 export function registerAll(program: Command): void {
   for (const register of groups) register(program);

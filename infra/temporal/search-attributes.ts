@@ -26,6 +26,7 @@ export async function ensureSearchAttributes(client: Client, namespace: string):
   } catch (err) {
     throw new Error(
       `search attributes ${missing.join(', ')} are not registered in namespace '${namespace}' and could not be added (${(err as Error).message}); register them as Keyword (e.g. 'temporal operator search-attribute create --name DlrecProfile --type Keyword', or tcld on Temporal Cloud)`,
+      { cause: err },
     );
   }
 }

@@ -52,7 +52,9 @@ export function evaluateRepository(
   const selected = () => new AccuracyRegressor({ profile: 'mini', seed });
 
   opts.onStep?.('80/20 split');
-  const factories = Object.fromEntries(COMPARED.map((s) => [s.name, () => createRegressor(s.name, s.params)]));
+  const factories = Object.fromEntries(
+    COMPARED.map((s) => [s.name, () => createRegressor(s.name, s.params)]),
+  );
   const split8020 = randomSplit(rows, { ...factories, selected }, { seed });
 
   opts.onStep?.('leave one dataset out');
@@ -76,7 +78,9 @@ export function evaluateRepository(
 
   opts.onStep?.('table 1 and baselines');
   const col = (d: string) => table.datasets.indexOf(d);
-  const t1 = table1(rows, (target, source) => table.rows[target][col(source)], { architectures: opts.canonical });
+  const t1 = table1(rows, (target, source) => table.rows[target][col(source)], {
+    architectures: opts.canonical,
+  });
   const base = baselines(rows, { seed });
   return { rows: rows.length, datasets: table.datasets, split8020, loo, table1: t1, baselines: base };
 }

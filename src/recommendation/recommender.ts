@@ -49,7 +49,12 @@ export class Recommender {
   private results: RecommenderJSON['results'] = [];
   private datasets: string[] = [];
 
-  fit(results: CampaignResult[], encodings: Map<string, ArrayLike<number>>, table: SimilarityTable, seed = 0): this {
+  fit(
+    results: CampaignResult[],
+    encodings: Map<string, ArrayLike<number>>,
+    table: SimilarityTable,
+    seed = 0,
+  ): this {
     const rows = evaluationRows(results, encodings, table);
     this.datasets = table.datasets;
     this.regressor = new AccuracyRegressor({ profile: 'mini', seed }).fit(
@@ -57,14 +62,32 @@ export class Recommender {
       rows.map((r) => r.accuracy),
       { groups: rows.map((r) => r.dataset) },
     );
-    this.results = results.map((r) => ({ modelId: r.modelId, source: r.source, dataset: r.dataset, accuracy: r.accuracy }));
+    this.results = results.map((r) => ({
+      modelId: r.modelId,
+      source: r.source,
+      dataset: r.dataset,
+      accuracy: r.accuracy,
+    }));
     // Options: every model trained from scratch on a repository dataset (its weights can be fine-tuned), and from scratch.
     const byKey = new Map<string, Candidate>();
     for (const r of results) {
-      const base = { modelId: r.modelId, modelName: r.modelName, architecture: r.architecture, encoding: encodings.get(r.modelId)!, params: r.params, flops: r.flops, depth: r.depth };
+      const base = {
+        modelId: r.modelId,
+        modelName: r.modelName,
+        architecture: r.architecture,
+        encoding: encodings.get(r.modelId)!,
+        params: r.params,
+        flops: r.flops,
+        depth: r.depth,
+      };
       byKey.set(`${r.modelId}|`, { ...base, source: null });
       if (r.source === null) {
-        byKey.set(`${r.modelId}|${r.dataset}`, { ...base, source: r.dataset, sourceAccuracy: r.accuracy, weightsKey: r.weightsKey });
+        byKey.set(`${r.modelId}|${r.dataset}`, {
+          ...base,
+          source: r.dataset,
+          sourceAccuracy: r.accuracy,
+          weightsKey: r.weightsKey,
+        });
       }
     }
     this.candidates = [...byKey.values()];
@@ -91,7 +114,9 @@ export class Recommender {
           sourceAccuracy: c.sourceAccuracy,
           nearestResults: nearest.flatMap((j) =>
             this.results
-              .filter((r) => r.modelId === c.modelId && r.source === c.source && r.dataset === this.datasets[j])
+              .filter(
+                (r) => r.modelId === c.modelId && r.source === c.source && r.dataset === this.datasets[j],
+              )
               .map((r) => ({ dataset: r.dataset, similarity: vector[j], accuracy: r.accuracy })),
           ),
           params: c.params,
@@ -114,7 +139,8 @@ export class Recommender {
   }
 
   static fromJSON(json: RecommenderJSON): Recommender {
-    if (json?.format !== 'dlrec.recommender') throw new Error('not a stored recommender: re-run the repository build');
+    if (json?.format !== 'dlrec.recommender')
+      throw new Error('not a stored recommender: re-run the repository build');
     const r = new Recommender();
     r.regressor = AccuracyRegressor.fromJSON(json.regressor);
     r.datasets = json.datasets;

@@ -63,7 +63,8 @@ export function evaluationRows(
 ): EvaluationRow[] {
   return results.map((r) => {
     const sim = table.rows[r.dataset];
-    if (!sim) throw new Error(`no similarity row for dataset '${r.dataset}': re-run the leave-one-out ranker`);
+    if (!sim)
+      throw new Error(`no similarity row for dataset '${r.dataset}': re-run the leave-one-out ranker`);
     return {
       dataset: r.dataset,
       model: `${r.modelName}${r.source ? `@${r.source}` : ''}`,

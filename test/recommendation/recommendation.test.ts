@@ -1,11 +1,17 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { evaluateRepository, Recommender, withoutDataset, type CampaignResult, type SimilarityTable } from '../../src/recommendation';
+import {
+  evaluateRepository,
+  Recommender,
+  withoutDataset,
+  type CampaignResult,
+  type SimilarityTable,
+} from '../../src/recommendation';
 
 /** A synthetic repository whose accuracies follow a known law: quality of the model + similarity to the source. */
 function synthetic() {
   let s = 12345;
-  const rand = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const rand = () => (s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   const datasets = ['a', 'b', 'c', 'd', 'e'];
   const rows: Record<string, number[]> = {};
   for (const d of datasets) {
@@ -22,12 +28,26 @@ function synthetic() {
     const id = `m${m}`;
     const enc = Float32Array.from({ length: 6 }, () => rand() * 2 - 1);
     encodings.set(id, enc);
-    quality.set(id, enc.reduce((acc, v, i) => acc + v * w[i], 0));
+    quality.set(
+      id,
+      enc.reduce((acc, v, i) => acc + v * w[i], 0),
+    );
     for (const target of datasets) {
       for (const source of [null, ...datasets.filter((d) => d !== target)]) {
         const sim = source ? rows[target][datasets.indexOf(source)] : 0;
         const acc = 0.55 + 0.15 * quality.get(id)! + (source ? 0.3 * sim : 0) + 0.01 * (rand() - 0.5);
-        results.push({ pairId: `${id}-${target}-${source}`, modelId: id, modelName: id, architecture: id, dataset: target, source, accuracy: Math.min(1, Math.max(0, acc)), params: 1000 * (m + 1), flops: 5000 * (m + 1), depth: 3 + (m % 4) });
+        results.push({
+          pairId: `${id}-${target}-${source}`,
+          modelId: id,
+          modelName: id,
+          architecture: id,
+          dataset: target,
+          source,
+          accuracy: Math.min(1, Math.max(0, acc)),
+          params: 1000 * (m + 1),
+          flops: 5000 * (m + 1),
+          depth: 3 + (m % 4),
+        });
       }
     }
   }
