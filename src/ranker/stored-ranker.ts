@@ -1,0 +1,103 @@
+// Where a trained ranker lives in the artifact store, and how `dlrec similarity` / `dlrec recommend` use it
+// in-process (no Temporal): load ranker/current.json, read a folder/zip/name, sample, features, vote.
+import { getJSON, type ArtifactStore } from '../../infra/store';
+import { DEFAULT_SAMPLE_SIZE, loadImageSource, type ImageSet, type SplitPair } from '../datasets';
+import { sampleFeatures } from './image-features';
+import { DatasetSimilarityRanker, type RankerJSON, type SimilarityResult } from './ranker';
+
+export const CURRENT_RANKER_KEY = 'ranker/current.json';
+export const rankerKey = (id: string): string => `ranker/${id}/ranker.json`;
+
+/** ranker/current.json: names the latest trained ranker. */
+export interface CurrentRanker {
+  id: string;
+  key: string;
+  datasets: string[];
+  /** dataset name → family, so a similarity result can name the family without the registry */
+  families: Record<string, string>;
+  samples: number;
+  profile: string;
+  createdAt: string;
+}
+
+/** No ranker has been trained into this store yet. */
+export class NoRankerError extends Error {
+  override name = 'NoRankerError';
+  constructor() {
+    super('no dataset similarity ranker is trained yet: train one with `dlrec ranker train`');
+  }
+}
+
+export interface LoadedRanker {
+  current: CurrentRanker;
+  ranker: DatasetSimilarityRanker;
+}
+
+export async function loadCurrentRanker(store: ArtifactStore): Promise<LoadedRanker> {
+  if (!(await store.exists(CURRENT_RANKER_KEY))) throw new NoRankerError();
+  const current = await getJSON<CurrentRanker>(store, CURRENT_RANKER_KEY);
+  const ranker = DatasetSimilarityRanker.fromJSON(await getJSON<RankerJSON>(store, current.key));
+  return { current, ranker };
+}
+
+export interface ImageSimilarity {
+  /** the folder/zip path or dataset name that was scored */
+  source: string;
+  similarity: Record<string, number>;
+  mostSimilar: string;
+  family: string;
+  samples: number;
+  seconds: number;
+  /** seconds per step: ranker load, image read, features, prediction */
+  timings: { load: number; read: number; features: number; predict: number };
+  /** per-member votes and held-out accuracies */
+  members: SimilarityResult['members'];
+}
+
+export interface SimilarityOptions {
+  samples?: number;
+  seed?: number;
+  /** an already loaded ranker (e.g. `dlrec recommend` reuses one); default: ranker/current.json */
+  loaded?: LoadedRanker;
+}
+
+/** Similarity of a folder, zip or dataset name to the repository datasets of the current ranker. */
+export async function similarityOfImages(
+  store: ArtifactStore,
+  source: string,
+  opts: SimilarityOptions = {},
+): Promise<ImageSimilarity> {
+  const t0 = performance.now();
+  const { current, ranker } = opts.loaded ?? (await loadCurrentRanker(store));
+  const t1 = performance.now();
+  const loaded = await loadImageSource(store, source);
+  // A folder or zip is split into train/test only by ingestion: sample from all it holds. A dataset: its train split.
+  const set = loaded.fromPath ? concatSplits(loaded.pair) : loaded.pair.train;
+  const t2 = performance.now();
+  const { features } = sampleFeatures(set, opts.samples ?? DEFAULT_SAMPLE_SIZE, opts.seed ?? 0);
+  const t3 = performance.now();
+  const res = ranker.similarity(features);
+  const t4 = performance.now();
+  const s = (ms: number) => Math.round(ms) / 1000;
+  return {
+    source,
+    similarity: res.similarity,
+    mostSimilar: res.mostSimilar,
+    family: current.families[res.mostSimilar] ?? 'unknown',
+    samples: res.samples,
+    seconds: s(t4 - t0),
+    timings: { load: s(t1 - t0), read: s(t2 - t1), features: s(t3 - t2), predict: s(t4 - t3) },
+    members: res.members,
+  };
+}
+
+function concatSplits({ train, test }: SplitPair): ImageSet {
+  if (test.count === 0) return train;
+  const images = new Uint8Array(train.images.length + test.images.length);
+  images.set(train.images);
+  images.set(test.images, train.images.length);
+  const labels = new (train.labels.constructor as typeof Uint16Array)(train.count + test.count);
+  labels.set(train.labels);
+  labels.set(test.labels, train.count);
+  return { ...train, images, labels, count: train.count + test.count };
+}
