@@ -5,6 +5,8 @@ import { encoderActivities } from './encoder';
 import { generationActivities } from './generation';
 import { rankerActivities } from './ranker';
 import { recommendationActivities } from './recommendation';
+import { trainingActivities } from './training';
+import { campaignActivities } from './training-campaign';
 
 export type { ActivityDeps } from './context';
 
@@ -17,6 +19,8 @@ export function createActivities(deps: ActivityDeps) {
     ...generationActivities(deps),
     ...rankerActivities(deps),
     ...recommendationActivities(deps),
+    ...trainingActivities(deps),
+    ...campaignActivities(deps),
   };
 }
 

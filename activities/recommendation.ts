@@ -140,6 +140,15 @@ export function headline(s: EvaluationSummary): Record<string, number> {
   };
 }
 
+/** encoder/<key>/experiment.json as the encoder stage stores it (labels: 0 = VGG-like, 1 = random). */
+interface EncoderExperimentFile {
+  points: [number, number][];
+  labels: number[];
+  perplexity?: number;
+  unigramPerplexity?: number;
+  vggVsRandom?: { knnPurity: number; silhouette: number };
+}
+
 /** Everything the report draws, read from the stored artifacts. */
 export async function reportData(
   store: ArtifactStore,
@@ -150,9 +159,17 @@ export async function reportData(
   const evaluation = await getJSON<EvaluationSummary>(store, evaluationKey);
   const loo = await getJSON<{ datasets: string[]; similarity: number[][] }>(store, keys.looKey);
   const results = await readResults(store, keys.resultsKey);
-  const encoder = keys.encoderExperimentKey
-    ? await getJSON<ReportData['encoder']>(store, keys.encoderExperimentKey).catch(() => undefined)
+  const experiment = keys.encoderExperimentKey
+    ? await getJSON<EncoderExperimentFile>(store, keys.encoderExperimentKey).catch(() => undefined)
     : undefined;
+  const groups = ['VGG-like', 'random'];
+  const encoder: ReportData['encoder'] = experiment && {
+    points: experiment.points.map(([x, y], i) => ({ x, y, group: groups[experiment.labels[i]] ?? String(experiment.labels[i]) })),
+    knnPurity: experiment.vggVsRandom?.knnPurity,
+    silhouette: experiment.vggVsRandom?.silhouette,
+    perplexity: experiment.perplexity,
+    unigramPerplexity: experiment.unigramPerplexity,
+  };
   return {
     meta,
     evaluation,

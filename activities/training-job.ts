@@ -44,9 +44,10 @@ export interface TrainingJobOutput {
 
 /** Runs the job on this thread. Yields to the event loop about once a second so heartbeats still go out. */
 export async function runTrainingJob(job: TrainingJob, events: TrainingJobEvents): Promise<TrainingJobOutput> {
-  const { Trainer } = await import('../src/training/trainer');
-  const { encodeState } = await import('../src/training/state');
-  const { savedWeights } = await import('../src/training/saved-model');
+  // Loaded on first use: a worker process that never trains in-process never loads TensorFlow.js.
+  const { Trainer } = require('../src/training/trainer') as typeof import('../src/training/trainer');
+  const { encodeState } = require('../src/training/state') as typeof import('../src/training/state');
+  const { savedWeights } = require('../src/training/saved-model') as typeof import('../src/training/saved-model');
   let lastYield = Date.now();
   const trainer = await Trainer.create(job.spec, job.recipe, {
     backend: job.backend,
@@ -168,10 +169,10 @@ export function runTrainingJobInThread(job: TrainingJob, events: TrainingJobEven
 }
 
 /** Threads unless DLREC_TRAINING_THREADS=0, or a native TensorFlow package is installed (it trains in-process). */
-export async function trainingInThreads(): Promise<boolean> {
+export function trainingInThreads(): boolean {
   const env = process.env.DLREC_TRAINING_THREADS;
   if (env === '0' || env === 'false') return false;
   if (env === '1' || env === 'true') return true;
-  const { probeBackends } = await import('../src/training/backend');
+  const { probeBackends } = require('../src/training/backend') as typeof import('../src/training/backend');
   return !probeBackends().some((b) => (b.name === 'tensorflow' || b.name === 'tensorflow-gpu') && b.available);
 }

@@ -348,7 +348,7 @@ export function trainingActivities({ store }: ActivityDeps) {
     const timer = setInterval(() => beat(progress), 2_000);
     let out;
     try {
-      out = (await trainingInThreads())
+      out = trainingInThreads()
         ? await runTrainingJobInThread(job, events)
         : await runTrainingJob(job, events);
       await writes;

@@ -33,6 +33,9 @@ export async function startWorkers(opts: WorkerOptions): Promise<RunningWorkers>
     Runtime.install({
       shutdownSignals: opts.handleSignals ? ['SIGINT', 'SIGTERM'] : [],
       logger: quietLogger(),
+      // Native (core) logs print to stdout by default; forward them to the logger above (stderr) so that
+      // --json output stays one document.
+      telemetryOptions: { logging: { filter: { core: 'WARN', other: 'ERROR' }, forward: {} } },
     });
     runtimeInstalled = true;
   }

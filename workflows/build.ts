@@ -1,46 +1,114 @@
-import { executeChild, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { executeChild, proxyActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import type { Activities } from '../activities';
 import { profile, type ProfileName } from '../src/profiles';
 import { PrepareDatasetsWorkflow } from './datasets';
+import { EncoderWorkflow } from './encoder';
+import { EvaluateWorkflow } from './evaluate';
 import { GenerateModelsWorkflow } from './generate';
 import { trackProgress } from './progress';
+import { CPU_QUEUE, GPU_QUEUE } from './queues';
+import { LeaveOneOutRankerWorkflow, TrainRankerWorkflow } from './ranker';
+import { TrainingSweepWorkflow } from './training';
 
 export interface BuildInput {
   profile: ProfileName;
 }
 
+const cpu = proxyActivities<Activities>({ taskQueue: CPU_QUEUE, startToCloseTimeout: '10 minutes', retry: { maximumAttempts: 3 } });
+const gpu = proxyActivities<Activities>({
+  taskQueue: GPU_QUEUE,
+  startToCloseTimeout: '12 hours',
+  heartbeatTimeout: '5 minutes',
+  retry: { maximumAttempts: 3 },
+});
+
+/** The canonical zoo: the architectures of the paper's Table 1. */
+const CANONICAL = ['vgg16', 'nin', 'allcnnc', 'resnet20', 'wrn-16-4', 'preact-resnet20', 'lenet5'];
+
 /**
- * The main job: every stage of a repository build as a child workflow, in dependency order.
- * Child ids derive from this run's id, so a restarted build re-attaches to finished stages
- * (each stage is itself idempotent on its artifacts) and continues where it stopped.
+ * The main job: every stage of a repository build as a child workflow, in dependency order
+ * (datasets → generation → encoder ∥ training sweep ∥ ranker + its leave-one-out → encodings → evaluation
+ * and report). Child ids derive from this run's id, so a restarted build re-attaches to its stages, and
+ * every activity is idempotent on its artifacts: an interrupted build continues where it stopped.
  */
 export async function RepositoryBuildWorkflow(input: BuildInput) {
   const p = profile(input.profile);
-  const stages = ['datasets', 'generate'] as const;
-  const progress = trackProgress('starting', stages.length);
+  const progress = trackProgress('starting', 6);
   const base = workflowInfo().workflowId;
+  const createdAt = new Date().toISOString();
   const setStage = (stage: string) => {
     progress.stage = stage;
     upsertSearchAttributes({ DlrecProfile: [p.name], DlrecStage: [stage] });
   };
+  const derived = { perClass: p.datasets.derivedPerClass, seed: p.datasets.seed };
+  const names = p.datasets.names;
 
   setStage('datasets');
-  const datasets = await executeChild(PrepareDatasetsWorkflow, {
-    workflowId: `${base}/datasets`,
-    args: [p.datasets],
-  });
+  const datasets = await executeChild(PrepareDatasetsWorkflow, { workflowId: `${base}/datasets`, args: [p.datasets] });
   progress.done++;
 
   setStage('generate');
-  const generation = await executeChild(GenerateModelsWorkflow, {
-    workflowId: `${base}/generate`,
-    args: [p.generation],
+  const generation = await executeChild(GenerateModelsWorkflow, { workflowId: `${base}/generate`, args: [p.generation] });
+  progress.done++;
+
+  setStage('encoder, sweep, ranker');
+  const [encoder, sweep, ranker] = await Promise.all([
+    executeChild(EncoderWorkflow, {
+      workflowId: `${base}/encoder`,
+      args: [{ generationPrefix: generation.prefix, profile: p.encoder }],
+    }),
+    executeChild(TrainingSweepWorkflow, {
+      workflowId: `${base}/sweep`,
+      args: [{ campaignId: `${p.name}-${base.replace(/[^A-Za-z0-9_-]/g, '_')}`, sweep: p.sweep, datasets: names, generationPrefix: generation.prefix, derived }],
+    }),
+    (async () => {
+      const trained = await executeChild(TrainRankerWorkflow, {
+        workflowId: `${base}/ranker`,
+        args: [{ datasets: names, ranker: p.ranker, derived }],
+      });
+      const loo = await executeChild(LeaveOneOutRankerWorkflow, {
+        workflowId: `${base}/ranker-loo`,
+        args: [{ datasets: names, ranker: p.ranker, derived }],
+      });
+      return { trained, loo };
+    })(),
+  ]);
+  progress.done += 2;
+
+  setStage('encode models');
+  const encodings = await gpu.encodeModels({ encoderKey: encoder.encoderKey, modelsKey: sweep.modelsKey });
+  progress.done++;
+
+  setStage('evaluate');
+  const keys = {
+    resultsKey: sweep.resultsKey,
+    encodingsKey: encodings.key,
+    looKey: ranker.loo.key,
+    encoderExperimentKey: encoder.experimentKey,
+    canonical: CANONICAL,
+  };
+  const evaluation = await executeChild(EvaluateWorkflow, {
+    workflowId: `${base}/evaluate`,
+    args: [{ keys, meta: { profile: p.name, createdAt, workflowId: base } }],
   });
   progress.done++;
 
-  setStage('done');
-  return {
+  const record = {
+    workflowId: base,
     profile: p.name,
-    datasets,
+    createdAt,
+    keys,
+    rankerKey: ranker.trained.key,
+    recommenderKey: evaluation.recommenderKey,
+    evaluationKey: evaluation.evaluationKey,
+    reportKey: evaluation.reportKey,
+    headline: evaluation.headline,
+    datasets: datasets.map((d) => d.name),
     generation: { prefix: generation.prefix, models: generation.manifest.models },
+    encoder: { encoderKey: encoder.encoderKey, perplexity: encoder.perplexity, unigramPerplexity: encoder.unigramPerplexity },
+    sweep: { campaignId: sweep.campaignId, total: sweep.total, done: sweep.done, failed: sweep.failed },
   };
+  await cpu.recordBuild(record);
+  setStage('done');
+  return record;
 }

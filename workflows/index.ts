@@ -6,3 +6,4 @@ export { RepositoryBuildWorkflow } from './build';
 export { PrepareDatasetsWorkflow } from './datasets';
 export { EvaluateWorkflow } from './evaluate';
 export { TrainRankerWorkflow, LeaveOneOutRankerWorkflow } from './ranker';
+export { TrainingSweepWorkflow, TrainModelWorkflow } from './training';

@@ -1,4 +1,10 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
 import { Option, type Command } from 'commander';
+import { getJSON } from '../../infra/store';
+import { dlrecHome } from '../../infra/paths';
+import { devServerPorts, temporalTarget } from '../../infra/temporal';
+import type { EvaluationSummary } from '../../src/recommendation';
 import { PROFILE_NAMES, type ProfileName } from '../../src/profiles';
 import { RepositoryBuildWorkflow } from '../../workflows';
 import { CPU_QUEUE } from '../../workflows/queues';
@@ -6,27 +12,56 @@ import { defineAction } from '../output';
 import { runWorkflow } from '../run-workflow';
 import { withTemporal } from '../temporal-session';
 
+const f = (v: number | null | undefined, d = 3) => (v === null || v === undefined || Number.isNaN(v) ? '—' : v.toFixed(d));
+
 export function register(program: Command): void {
   const cmd = program
     .command('build')
     .description('build the model repository end to end (RepositoryBuildWorkflow); re-running resumes')
     .addOption(new Option('--profile <name>', 'build profile').choices(PROFILE_NAMES).default('mini'))
     .option('--id <id>', 'workflow id (default dlrec-build-<profile>); the same id resumes')
+    .option('--report <dir>', 'where to write the HTML report (default $DLREC_HOME/report)')
     .option('--no-worker', 'rely on external workers');
   defineAction(cmd, async (ctx) => {
-    const o = ctx.opts as { profile: ProfileName; id?: string; worker: boolean };
-    const workflowId = o.id ?? `dlrec-build-${o.profile}`;
-    const result = await withTemporal({ store: ctx.store(), worker: o.worker }, (client) =>
+    const o = ctx.opts as { profile: ProfileName; id?: string; worker: boolean; report?: string };
+    const store = ctx.store();
+    const result = await withTemporal({ store, worker: o.worker }, (client) =>
       runWorkflow(ctx, client, RepositoryBuildWorkflow, {
-        workflowId,
+        workflowId: o.id ?? `dlrec-build-${o.profile}`,
         taskQueue: CPU_QUEUE,
         args: [{ profile: o.profile }],
         label: `build ${o.profile}`,
       }),
     );
-    return {
-      data: { workflowId, ...result },
-      human: `build ${workflowId} finished:\n${JSON.stringify(result, null, 2)}`,
-    };
+    // The report lives in the store; copy it next to the user.
+    const reportDir = path.resolve(o.report ?? path.join(dlrecHome(), 'report'));
+    const prefix = result.reportKey.slice(0, result.reportKey.lastIndexOf('/') + 1);
+    for (const obj of await store.list(prefix)) {
+      const file = path.join(reportDir, obj.key.slice(prefix.length));
+      await fs.mkdir(path.dirname(file), { recursive: true });
+      await fs.writeFile(file, await store.get(obj.key));
+    }
+    const summary = await getJSON<EvaluationSummary>(store, result.evaluationKey);
+    const target = await temporalTarget();
+    const ui = target.external ? undefined : `http://${devServerPorts().host}:${devServerPorts().uiPort}`;
+    // One held-out dataset's recommendation, from the honest protocol (regressor trained without it).
+    const held = summary.datasets[0];
+    const heldOut = summary.loo.predictions
+      .filter((p) => p.dataset === held)
+      .sort((a, b) => b.predicted - a.predicted)
+      .slice(0, 5);
+    const h = result.headline;
+    const human = [
+      `build ${result.workflowId} (${result.profile}) finished: ${result.sweep.done} trained models on ${result.datasets.length} datasets (${result.sweep.failed} failed)`,
+      `honest leave-one-dataset-out: Kendall τ ${f(h.kendall)}, Spearman ρ ${f(h.spearman)}, MAE ${f(h.mae)}, top-1 regret ${f(h.regret, 1)} pts, hit@3 ${f(h.hitAt3, 2)}`,
+      `baselines: ${Object.entries(summary.baselines).map(([n, b]) => `${n} τ ${f(b.mean.kendall)}`).join(', ')}`,
+      `Table 1 mean Kendall ${f(h.table1Kendall)}; encoder perplexity ${f(result.encoder.perplexity, 1)} (unigram ${f(result.encoder.unigramPerplexity, 1)})`,
+      `recommendation for held-out '${held}' (nothing learned from it):`,
+      ...heldOut.map((p, i) => `  ${i + 1}. ${p.model.padEnd(28)} predicted ${f(p.predicted)}  actual ${f(p.actual)}`),
+      `report: ${path.join(reportDir, 'index.html')}`,
+      ui ? `Temporal UI: ${ui}` : `Temporal: ${target.address}`,
+      `next: npx dlrec recommend ./my-images --top 5`,
+    ];
+    return { data: { ...result, report: path.join(reportDir, 'index.html'), temporalUi: ui }, human: human.join('\n') };
   });
 }

@@ -1,0 +1,162 @@
+/**
+ * The training stage.
+ *
+ * TrainingSweepWorkflow(input: SweepWorkflowInput) → SweepResult
+ *   input:  { campaignId, sweep: SweepProfile (src/profiles.ts `sweep`), datasets: string[] (the repository),
+ *             generationPrefix?: 'generations/<run>' (GenerateModelsWorkflow's prefix; else `generation` options
+ *             are generated first as a child), derived?: { perClass, seed } (the build's datasets section) }
+ *   output: { campaignId, resultsKey, modelsKey, summaryKey, failedKey, total, done, failed }
+ *           results.jsonl holds one CampaignResult (src/recommendation/types.ts) per trained pair.
+ *   planCampaign → pages of the plan → trainModel on GPU_QUEUE (≤ sweep.concurrency in flight; phase 2, the
+ *   fine-tunes, starts after every phase-1 pair) → summarizeCampaign. A pair whose retries are spent is
+ *   recorded as failed, never dropped. The workflow continues as new (carrying offset + counters) before its
+ *   history grows past sweep.historyLimit. Re-running a campaign id re-uses every trained pair (trainModel is
+ *   idempotent on spec, dataset, recipe and source).
+ *
+ * TrainModelWorkflow(input: TrainModelInput & { heartbeatTimeoutSeconds?, attempts? }) → TrainModelResult
+ *   One pair (what `dlrec train` runs).
+ */
+import {
+  ActivityFailure,
+  continueAsNew,
+  executeChild,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import type { TrainModelInput } from '../activities/training';
+import type { CampaignInput, PlanItem } from '../activities/training-campaign';
+import type { GenerationRunOptions } from '../activities/generation';
+import { GenerateModelsWorkflow } from './generate';
+import { progressQuery, trackProgress, type WorkflowProgress } from './progress';
+import { CPU_QUEUE, GPU_QUEUE } from './queues';
+import { trainInputFor } from './training-plan';
+
+export interface SweepWorkflowInput extends CampaignInput {
+  /** Generation options, used when generationPrefix is absent and the sweep draws generated models. */
+  generation?: GenerationRunOptions;
+  /** A lost worker is noticed after this long without a heartbeat (default 120 s). */
+  heartbeatTimeoutSeconds?: number;
+  /** Carried across continue-as-new. */
+  state?: { offset: number; done: number; failed: number; elapsedSeconds: number };
+}
+
+const cpu = proxyActivities<Activities>({
+  taskQueue: CPU_QUEUE,
+  startToCloseTimeout: '2 hours',
+  retry: { maximumAttempts: 5, initialInterval: '2s', backoffCoefficient: 2 },
+});
+
+function trainer(attempts: number, heartbeatTimeoutSeconds = 120) {
+  return proxyActivities<Activities>({
+    taskQueue: GPU_QUEUE,
+    startToCloseTimeout: '48 hours',
+    heartbeatTimeout: `${heartbeatTimeoutSeconds} seconds`,
+    retry: { maximumAttempts: attempts, initialInterval: '5s', backoffCoefficient: 2 },
+  });
+}
+
+function failureMessage(e: unknown): string {
+  const err = e instanceof ActivityFailure && e.cause ? e.cause : e;
+  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+}
+
+export async function TrainingSweepWorkflow(input: SweepWorkflowInput) {
+  const { sweep } = input;
+  const state = input.state ?? { offset: 0, done: 0, failed: 0, elapsedSeconds: 0 };
+  const runStart = Date.now();
+  const progress: WorkflowProgress = {
+    stage: 'plan',
+    total: 0,
+    done: state.done,
+    failed: state.failed,
+    running: 0,
+    etaSeconds: null,
+  };
+  // Own handler (not trackProgress): the ETA must count the time spent in earlier runs of the chain.
+  setHandler(progressQuery, () => {
+    const finished = progress.done + progress.failed;
+    const elapsed = state.elapsedSeconds + (Date.now() - runStart) / 1000;
+    const eta = finished > 0 ? Math.round((elapsed / finished) * Math.max(0, progress.total - finished)) : null;
+    return { ...progress, etaSeconds: eta, detail: { campaignId: input.campaignId, offset: state.offset } };
+  });
+
+  let generationPrefix = input.generationPrefix;
+  if (!generationPrefix && sweep.generated > 0 && input.generation) {
+    progress.stage = 'generate models';
+    const g = await executeChild(GenerateModelsWorkflow, {
+      workflowId: `${workflowInfo().workflowId}/generate`,
+      args: [input.generation],
+    });
+    generationPrefix = g.prefix;
+  }
+  const campaign: CampaignInput = {
+    campaignId: input.campaignId,
+    sweep,
+    datasets: input.datasets,
+    generationPrefix,
+    derived: input.derived,
+  };
+  const plan = await cpu.planCampaign(campaign);
+  progress.total = plan.total;
+  const gpu = trainer(sweep.attempts, input.heartbeatTimeoutSeconds);
+
+  const trainOne = async (item: PlanItem) => {
+    progress.running++;
+    try {
+      await gpu.trainModel(trainInputFor(item, campaign));
+      state.done++;
+      progress.done++;
+    } catch (e) {
+      await cpu.recordPairFailure({ campaignId: input.campaignId, item, error: failureMessage(e) });
+      state.failed++;
+      progress.failed++;
+    } finally {
+      progress.running--;
+    }
+  };
+
+  while (state.offset < plan.total) {
+    const page = await cpu.campaignPage({ planKey: plan.planKey, offset: state.offset, limit: sweep.pageSize });
+    if (page.length === 0) throw new Error(`the plan ${plan.planKey} ends before its total ${plan.total}`);
+    progress.stage = page[0].phase === 1 ? 'train from scratch' : 'fine-tune';
+    let next = 0;
+    const lane = async () => {
+      while (next < page.length) await trainOne(page[next++]);
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(sweep.concurrency, page.length)) }, lane));
+    state.offset += page.length;
+    const info = workflowInfo();
+    if (state.offset < plan.total && (info.historyLength > sweep.historyLimit || info.continueAsNewSuggested)) {
+      state.elapsedSeconds += (Date.now() - runStart) / 1000;
+      await continueAsNew<typeof TrainingSweepWorkflow>({ ...input, generationPrefix, state });
+    }
+  }
+
+  progress.stage = 'summarize';
+  const summary = await cpu.summarizeCampaign(campaign);
+  progress.stage = 'done';
+  return {
+    campaignId: input.campaignId,
+    resultsKey: summary.resultsKey,
+    modelsKey: summary.modelsKey,
+    summaryKey: summary.summaryKey,
+    failedKey: summary.failedKey,
+    total: summary.total,
+    done: summary.done,
+    failed: summary.failed,
+  };
+}
+
+export async function TrainModelWorkflow(
+  input: TrainModelInput & { heartbeatTimeoutSeconds?: number; attempts?: number },
+) {
+  const progress = trackProgress('train', 1);
+  const { heartbeatTimeoutSeconds, attempts, ...pair } = input;
+  progress.running = 1;
+  const result = await trainer(attempts ?? 3, heartbeatTimeoutSeconds).trainModel(pair);
+  progress.running = 0;
+  progress.done = 1;
+  return result;
+}
