@@ -164,7 +164,11 @@ export async function reportData(
     : undefined;
   const groups = ['VGG-like', 'random'];
   const encoder: ReportData['encoder'] = experiment && {
-    points: experiment.points.map(([x, y], i) => ({ x, y, group: groups[experiment.labels[i]] ?? String(experiment.labels[i]) })),
+    points: experiment.points.map(([x, y], i) => ({
+      x,
+      y,
+      group: groups[experiment.labels[i]] ?? String(experiment.labels[i]),
+    })),
     knnPurity: experiment.vggVsRandom?.knnPurity,
     silhouette: experiment.vggVsRandom?.silhouette,
     perplexity: experiment.perplexity,

@@ -69,7 +69,7 @@ const SWEEPS: Record<ProfileName, SweepProfile> = {
     zoo: ['lenet5'],
     fineTune: true,
     generated: 2,
-    caps: { params: 600_000, flops: 3e6, activations: 40_000 },
+    caps: { params: 1_500_000, flops: 10e6, activations: 60_000 },
     seed: 1,
     recipe: { profile: 'smoke', overrides: {} },
     limits: { epochs: 1, trainImages: 256, testImages: 128 },

@@ -14,7 +14,11 @@ export interface BuildInput {
   profile: ProfileName;
 }
 
-const cpu = proxyActivities<Activities>({ taskQueue: CPU_QUEUE, startToCloseTimeout: '10 minutes', retry: { maximumAttempts: 3 } });
+const cpu = proxyActivities<Activities>({
+  taskQueue: CPU_QUEUE,
+  startToCloseTimeout: '10 minutes',
+  retry: { maximumAttempts: 3 },
+});
 const gpu = proxyActivities<Activities>({
   taskQueue: GPU_QUEUE,
   startToCloseTimeout: '12 hours',
@@ -44,11 +48,17 @@ export async function RepositoryBuildWorkflow(input: BuildInput) {
   const names = p.datasets.names;
 
   setStage('datasets');
-  const datasets = await executeChild(PrepareDatasetsWorkflow, { workflowId: `${base}/datasets`, args: [p.datasets] });
+  const datasets = await executeChild(PrepareDatasetsWorkflow, {
+    workflowId: `${base}/datasets`,
+    args: [p.datasets],
+  });
   progress.done++;
 
   setStage('generate');
-  const generation = await executeChild(GenerateModelsWorkflow, { workflowId: `${base}/generate`, args: [p.generation] });
+  const generation = await executeChild(GenerateModelsWorkflow, {
+    workflowId: `${base}/generate`,
+    args: [p.generation],
+  });
   progress.done++;
 
   setStage('encoder, sweep, ranker');
@@ -59,7 +69,15 @@ export async function RepositoryBuildWorkflow(input: BuildInput) {
     }),
     executeChild(TrainingSweepWorkflow, {
       workflowId: `${base}/sweep`,
-      args: [{ campaignId: `${p.name}-${base.replace(/[^A-Za-z0-9_-]/g, '_')}`, sweep: p.sweep, datasets: names, generationPrefix: generation.prefix, derived }],
+      args: [
+        {
+          campaignId: `${p.name}-${base.replace(/[^A-Za-z0-9_-]/g, '_')}`,
+          sweep: p.sweep,
+          datasets: names,
+          generationPrefix: generation.prefix,
+          derived,
+        },
+      ],
     }),
     (async () => {
       const trained = await executeChild(TrainRankerWorkflow, {
@@ -105,7 +123,11 @@ export async function RepositoryBuildWorkflow(input: BuildInput) {
     headline: evaluation.headline,
     datasets: datasets.map((d) => d.name),
     generation: { prefix: generation.prefix, models: generation.manifest.models },
-    encoder: { encoderKey: encoder.encoderKey, perplexity: encoder.perplexity, unigramPerplexity: encoder.unigramPerplexity },
+    encoder: {
+      encoderKey: encoder.encoderKey,
+      perplexity: encoder.perplexity,
+      unigramPerplexity: encoder.unigramPerplexity,
+    },
     sweep: { campaignId: sweep.campaignId, total: sweep.total, done: sweep.done, failed: sweep.failed },
   };
   await cpu.recordBuild(record);

@@ -12,7 +12,8 @@ import { defineAction } from '../output';
 import { runWorkflow } from '../run-workflow';
 import { withTemporal } from '../temporal-session';
 
-const f = (v: number | null | undefined, d = 3) => (v === null || v === undefined || Number.isNaN(v) ? '—' : v.toFixed(d));
+const f = (v: number | null | undefined, d = 3) =>
+  v === null || v === undefined || Number.isNaN(v) ? '—' : v.toFixed(d);
 
 export function register(program: Command): void {
   const cmd = program
@@ -54,14 +55,21 @@ export function register(program: Command): void {
     const human = [
       `build ${result.workflowId} (${result.profile}) finished: ${result.sweep.done} trained models on ${result.datasets.length} datasets (${result.sweep.failed} failed)`,
       `honest leave-one-dataset-out: Kendall τ ${f(h.kendall)}, Spearman ρ ${f(h.spearman)}, MAE ${f(h.mae)}, top-1 regret ${f(h.regret, 1)} pts, hit@3 ${f(h.hitAt3, 2)}`,
-      `baselines: ${Object.entries(summary.baselines).map(([n, b]) => `${n} τ ${f(b.mean.kendall)}`).join(', ')}`,
+      `baselines: ${Object.entries(summary.baselines)
+        .map(([n, b]) => `${n} τ ${f(b.mean.kendall)}`)
+        .join(', ')}`,
       `Table 1 mean Kendall ${f(h.table1Kendall)}; encoder perplexity ${f(result.encoder.perplexity, 1)} (unigram ${f(result.encoder.unigramPerplexity, 1)})`,
       `recommendation for held-out '${held}' (nothing learned from it):`,
-      ...heldOut.map((p, i) => `  ${i + 1}. ${p.model.padEnd(28)} predicted ${f(p.predicted)}  actual ${f(p.actual)}`),
+      ...heldOut.map(
+        (p, i) => `  ${i + 1}. ${p.model.padEnd(28)} predicted ${f(p.predicted)}  actual ${f(p.actual)}`,
+      ),
       `report: ${path.join(reportDir, 'index.html')}`,
       ui ? `Temporal UI: ${ui}` : `Temporal: ${target.address}`,
       `next: npx dlrec recommend ./my-images --top 5`,
     ];
-    return { data: { ...result, report: path.join(reportDir, 'index.html'), temporalUi: ui }, human: human.join('\n') };
+    return {
+      data: { ...result, report: path.join(reportDir, 'index.html'), temporalUi: ui },
+      human: human.join('\n'),
+    };
   });
 }

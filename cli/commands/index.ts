@@ -17,6 +17,7 @@ const groups: Array<(program: Command) => void> = [
   build,
   doctor,
   evaluate,
+  recommend,
   schedule,
   server,
   worker,

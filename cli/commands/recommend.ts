@@ -8,7 +8,9 @@ import { defineAction, intOption, UserError } from '../output';
 export function register(program: Command): void {
   const cmd = program
     .command('recommend')
-    .description('rank (architecture, pre-training dataset, expected accuracy) for a folder, zip or dataset, from stored artifacts only')
+    .description(
+      'rank (architecture, pre-training dataset, expected accuracy) for a folder, zip or dataset, from stored artifacts only',
+    )
     .argument('<source>', 'folder of class folders, a .zip of one, or a dataset name')
     .option('--top <n>', 'how many recommendations', intOption('--top'), 5)
     .option('--samples <n>', 'images sampled for the similarity', intOption('--samples'), 512);
@@ -16,7 +18,9 @@ export function register(program: Command): void {
     const t0 = performance.now();
     const store = ctx.store();
     if (!(await store.exists(RECOMMENDER_POINTER))) {
-      throw new UserError(`no recommender in ${store.url} yet: run 'dlrec build --profile mini' (or 'npm start')`);
+      throw new UserError(
+        `no recommender in ${store.url} yet: run 'dlrec build --profile mini' (or 'npm start')`,
+      );
     }
     const pointer = await getJSON<{ key: string }>(store, RECOMMENDER_POINTER);
     const recommender = Recommender.fromJSON(await getJSON<RecommenderJSON>(store, pointer.key));
@@ -28,7 +32,10 @@ export function register(program: Command): void {
     const seconds = Math.round(performance.now() - t0) / 1000;
     const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
     const human = [
-      `most similar: ${mostSimilar.slice(0, 3).map((m) => `${m.dataset} ${pct(m.similarity)}`).join(', ')} (family ${sim.family})`,
+      `most similar: ${mostSimilar
+        .slice(0, 3)
+        .map((m) => `${m.dataset} ${pct(m.similarity)}`)
+        .join(', ')} (family ${sim.family})`,
       ...recommendations.map(
         (r, i) =>
           `${i + 1}. ${r.model} ${r.sourceDataset ? `pre-trained on ${r.sourceDataset}` : 'from scratch'} → expected accuracy ${pct(r.predictedAccuracy)}`,

@@ -172,7 +172,14 @@ function registerSweep(program: Command): void {
     const store = ctx.store();
     const worker = o.worker && !o.detach;
     const result = await withTemporal({ store, worker }, async (client) => {
-      const started = await startSweep(client, workflowId, input);
+      const previous = await client.workflow
+        .getHandle(workflowId)
+        .describe()
+        .catch(() => undefined);
+      // A closed campaign runs again (re-using every trained pair); a running one is attached to.
+      const started = o.detach || (previous && previous.status.name !== 'RUNNING')
+        ? await startSweep(client, workflowId, input)
+        : false;
       if (o.detach) return { campaignId, workflowId, started };
       return runWorkflow(ctx, client, TrainingSweepWorkflow, {
         workflowId,
