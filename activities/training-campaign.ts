@@ -141,7 +141,12 @@ async function specsOf(store: ArtifactStore, key: string, ids: Set<string>) {
   const lines = readline.createInterface({ input: await store.getStream(key), crlfDelay: Infinity });
   for await (const line of lines) {
     if (!line.trim()) continue;
-    const { id, params: _p, flops: _f, ...spec } = JSON.parse(line) as ArchitectureSpec & {
+    const {
+      id,
+      params: _p,
+      flops: _f,
+      ...spec
+    } = JSON.parse(line) as ArchitectureSpec & {
       id?: string;
       params?: number;
       flops?: number;
@@ -198,10 +203,17 @@ export function campaignActivities({ store }: ActivityDeps) {
       const items: Omit<PlanItem, 'index'>[] = [];
       const gen = (id: string): ModelRef => ({ specKey: keys.planModels, id });
       for (const z of sweep.zoo)
-        for (const d of datasets) items.push({ pairId: `${z}:${d}`, phase: 1, model: { zoo: z }, dataset: d, source: null });
+        for (const d of datasets)
+          items.push({ pairId: `${z}:${d}`, phase: 1, model: { zoo: z }, dataset: d, source: null });
       for (const m of drawn)
         for (const d of datasets)
-          items.push({ pairId: `gen-${m.id.slice(0, 12)}:${d}`, phase: 1, model: gen(m.id), dataset: d, source: null });
+          items.push({
+            pairId: `gen-${m.id.slice(0, 12)}:${d}`,
+            phase: 1,
+            model: gen(m.id),
+            dataset: d,
+            source: null,
+          });
       const scratch = items.length;
       if (sweep.fineTune) {
         for (const z of sweep.zoo)
@@ -257,7 +269,9 @@ export function campaignActivities({ store }: ActivityDeps) {
         const key = trainingKeys.result(pair.pairKey);
         if (!(await store.exists(key))) {
           const fkey = keys.failure(item.index);
-          const why = (await store.exists(fkey)) ? (await getJSON<{ error: string }>(store, fkey)).error : 'not run';
+          const why = (await store.exists(fkey))
+            ? (await getJSON<{ error: string }>(store, fkey)).error
+            : 'not run';
           failed.push({ ...item, pairKey: pair.pairKey, error: why });
           continue;
         }

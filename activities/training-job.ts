@@ -43,11 +43,15 @@ export interface TrainingJobOutput {
 }
 
 /** Runs the job on this thread. Yields to the event loop about once a second so heartbeats still go out. */
-export async function runTrainingJob(job: TrainingJob, events: TrainingJobEvents): Promise<TrainingJobOutput> {
+export async function runTrainingJob(
+  job: TrainingJob,
+  events: TrainingJobEvents,
+): Promise<TrainingJobOutput> {
   // Loaded on first use: a worker process that never trains in-process never loads TensorFlow.js.
   const { Trainer } = require('../src/training/trainer') as typeof import('../src/training/trainer');
   const { encodeState } = require('../src/training/state') as typeof import('../src/training/state');
-  const { savedWeights } = require('../src/training/saved-model') as typeof import('../src/training/saved-model');
+  const { savedWeights } =
+    require('../src/training/saved-model') as typeof import('../src/training/saved-model');
   let lastYield = Date.now();
   const trainer = await Trainer.create(job.spec, job.recipe, {
     backend: job.backend,
@@ -131,7 +135,10 @@ export class TrainingJobError extends Error {
 }
 
 /** Runs the job on a pooled thread; a thread that crashed (e.g. wasm abort) is discarded, not reused. */
-export function runTrainingJobInThread(job: TrainingJob, events: TrainingJobEvents): Promise<TrainingJobOutput> {
+export function runTrainingJobInThread(
+  job: TrainingJob,
+  events: TrainingJobEvents,
+): Promise<TrainingJobOutput> {
   const worker = idle.pop() ?? startThread();
   worker.ref();
   return new Promise((resolve, reject) => {
@@ -174,5 +181,7 @@ export function trainingInThreads(): boolean {
   if (env === '0' || env === 'false') return false;
   if (env === '1' || env === 'true') return true;
   const { probeBackends } = require('../src/training/backend') as typeof import('../src/training/backend');
-  return !probeBackends().some((b) => (b.name === 'tensorflow' || b.name === 'tensorflow-gpu') && b.available);
+  return !probeBackends().some(
+    (b) => (b.name === 'tensorflow' || b.name === 'tensorflow-gpu') && b.available,
+  );
 }

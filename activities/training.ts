@@ -232,7 +232,13 @@ export async function resolvePair(store: ArtifactStore, input: TrainModelInput):
   const spec = model.forClasses(manifest.classNames.length);
   analyze(spec); // a spec that cannot be built fails here, once, with the layer named
   const recipe = recipeOf(input, manifest.family);
-  const identity = ['dlrec.train/1', canonicalHash(spec), manifest.sha256, recipeHash(recipe), source?.pairKey];
+  const identity = [
+    'dlrec.train/1',
+    canonicalHash(spec),
+    manifest.sha256,
+    recipeHash(recipe),
+    source?.pairKey,
+  ];
   const pairKey = createHash('sha256').update(JSON.stringify(identity)).digest('hex').slice(0, 24);
   return { model, spec, manifest, recipe, pairKey, source };
 }

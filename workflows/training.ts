@@ -78,7 +78,8 @@ export async function TrainingSweepWorkflow(input: SweepWorkflowInput) {
   setHandler(progressQuery, () => {
     const finished = progress.done + progress.failed;
     const elapsed = state.elapsedSeconds + (Date.now() - runStart) / 1000;
-    const eta = finished > 0 ? Math.round((elapsed / finished) * Math.max(0, progress.total - finished)) : null;
+    const eta =
+      finished > 0 ? Math.round((elapsed / finished) * Math.max(0, progress.total - finished)) : null;
     return { ...progress, etaSeconds: eta, detail: { campaignId: input.campaignId, offset: state.offset } };
   });
 
@@ -118,7 +119,11 @@ export async function TrainingSweepWorkflow(input: SweepWorkflowInput) {
   };
 
   while (state.offset < plan.total) {
-    const page = await cpu.campaignPage({ planKey: plan.planKey, offset: state.offset, limit: sweep.pageSize });
+    const page = await cpu.campaignPage({
+      planKey: plan.planKey,
+      offset: state.offset,
+      limit: sweep.pageSize,
+    });
     if (page.length === 0) throw new Error(`the plan ${plan.planKey} ends before its total ${plan.total}`);
     progress.stage = page[0].phase === 1 ? 'train from scratch' : 'fine-tune';
     let next = 0;
@@ -128,7 +133,10 @@ export async function TrainingSweepWorkflow(input: SweepWorkflowInput) {
     await Promise.all(Array.from({ length: Math.max(1, Math.min(sweep.concurrency, page.length)) }, lane));
     state.offset += page.length;
     const info = workflowInfo();
-    if (state.offset < plan.total && (info.historyLength > sweep.historyLimit || info.continueAsNewSuggested)) {
+    if (
+      state.offset < plan.total &&
+      (info.historyLength > sweep.historyLimit || info.continueAsNewSuggested)
+    ) {
       state.elapsedSeconds += (Date.now() - runStart) / 1000;
       await continueAsNew<typeof TrainingSweepWorkflow>({ ...input, generationPrefix, state });
     }

@@ -61,10 +61,17 @@ function registerTrain(program: Command): void {
     .description('train one model on a dataset (from scratch, or fine-tuned with --from); idempotent')
     .requiredOption('--model <model>', 'zoo:NAME or an architecture JSON file')
     .requiredOption('--dataset <name>', 'repository or added dataset')
-    .option('--from <name>', 'fine-tune from the weights pre-trained on this dataset (trained first if needed)')
+    .option(
+      '--from <name>',
+      'fine-tune from the weights pre-trained on this dataset (trained first if needed)',
+    )
     .option('--epochs <n>', "maximum epochs (default: the profile's recipe)", intOption('--epochs'))
     .option('--limit <n>', 'use at most this many training images', intOption('--limit'))
-    .addOption(new Option('--profile <name>', 'training recipe and dataset versions').choices(PROFILE_NAMES).default('mini'))
+    .addOption(
+      new Option('--profile <name>', 'training recipe and dataset versions')
+        .choices(PROFILE_NAMES)
+        .default('mini'),
+    )
     .option('--no-worker', 'rely on external workers');
   defineAction(cmd, async (ctx) => {
     const o = ctx.opts as {
@@ -132,16 +139,46 @@ async function sweepStatus(client: Client, store: ArtifactStore, campaign: strin
   if (desc && desc.status.name === 'RUNNING') {
     const p = await handle.query<WorkflowProgress>('progress').catch(() => undefined);
     if (p) return { ...base, status: 'RUNNING', ...p, detail: undefined } as SweepStatus;
-    return { ...base, status: 'RUNNING', stage: 'waiting for a worker', total: 0, done: 0, failed: 0, running: 0, etaSeconds: null };
+    return {
+      ...base,
+      status: 'RUNNING',
+      stage: 'waiting for a worker',
+      total: 0,
+      done: 0,
+      failed: 0,
+      running: 0,
+      etaSeconds: null,
+    };
   }
   const summaryKey = campaignKeys(campaign).summary;
   if (await store.exists(summaryKey)) {
     const s = await getJSON<{ total: number; done: number; failed: number }>(store, summaryKey);
     const status = desc?.status.name ?? 'COMPLETED';
-    return { ...base, status, stage: 'done', total: s.total, done: s.done, failed: s.failed, running: 0, etaSeconds: 0 };
+    return {
+      ...base,
+      status,
+      stage: 'done',
+      total: s.total,
+      done: s.done,
+      failed: s.failed,
+      running: 0,
+      etaSeconds: 0,
+    };
   }
-  if (!desc) throw new UserError(`no campaign '${campaign}': start it with \`dlrec sweep start --campaign ${campaign}\``);
-  return { ...base, status: desc.status.name, stage: 'stopped', total: 0, done: 0, failed: 0, running: 0, etaSeconds: null };
+  if (!desc)
+    throw new UserError(
+      `no campaign '${campaign}': start it with \`dlrec sweep start --campaign ${campaign}\``,
+    );
+  return {
+    ...base,
+    status: desc.status.name,
+    stage: 'stopped',
+    total: 0,
+    done: 0,
+    failed: 0,
+    running: 0,
+    etaSeconds: null,
+  };
 }
 
 function registerSweep(program: Command): void {
@@ -177,9 +214,10 @@ function registerSweep(program: Command): void {
         .describe()
         .catch(() => undefined);
       // A closed campaign runs again (re-using every trained pair); a running one is attached to.
-      const started = o.detach || (previous && previous.status.name !== 'RUNNING')
-        ? await startSweep(client, workflowId, input)
-        : false;
+      const started =
+        o.detach || (previous && previous.status.name !== 'RUNNING')
+          ? await startSweep(client, workflowId, input)
+          : false;
       if (o.detach) return { campaignId, workflowId, started };
       return runWorkflow(ctx, client, TrainingSweepWorkflow, {
         workflowId,
