@@ -7,6 +7,7 @@ import { rankerActivities } from './ranker';
 import { recommendationActivities } from './recommendation';
 import { trainingActivities } from './training';
 import { campaignActivities } from './training-campaign';
+import { transferabilityActivities } from './transferability';
 
 export type { ActivityDeps } from './context';
 
@@ -21,6 +22,7 @@ export function createActivities(deps: ActivityDeps) {
     ...recommendationActivities(deps),
     ...trainingActivities(deps),
     ...campaignActivities(deps),
+    ...transferabilityActivities(deps),
   };
 }
 

@@ -6,6 +6,7 @@ import { decodeFloat32 } from '../src/encoder/float-codec';
 import {
   evaluateRepository,
   Recommender,
+  RECOMMENDER_VERSION,
   type CampaignResult,
   type EvaluationSummary,
   type SimilarityTable,
@@ -14,6 +15,7 @@ import { renderReport } from '../src/report';
 import type { ReportData } from '../src/report/types';
 import { getJSON, putJSON, type ArtifactStore } from '../infra/store';
 import { heartbeater, type ActivityDeps } from './context';
+import type { TransferabilityFile } from './transferability';
 
 /** Keys of the artifacts a fitted repository is made of (what RepositoryBuildWorkflow records). */
 export interface RepositoryKeys {
@@ -21,12 +23,15 @@ export interface RepositoryKeys {
   encodingsKey: string;
   looKey: string;
   encoderExperimentKey?: string;
+  /** LogME/LEEP of every result (scoreTransferability); absent in builds made before it existed. */
+  transferabilityKey?: string;
   canonical?: string[];
 }
 
 export const BUILD_POINTER = 'builds/current.json';
 export const RECOMMENDER_POINTER = 'recommender/current.json';
 
+/** Keys of fitted and evaluated artifacts include RECOMMENDER_VERSION: new regressor inputs mean a refit. */
 const hashOf = (value: unknown) =>
   createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
 
@@ -59,6 +64,9 @@ async function loadRepository(store: ArtifactStore, keys: RepositoryKeys) {
     results: await readResults(store, keys.resultsKey),
     encodings: await readEncodings(store, keys.encodingsKey),
     table: await readSimilarityTable(store, keys.looKey),
+    transferability: keys.transferabilityKey
+      ? (await getJSON<TransferabilityFile>(store, keys.transferabilityKey)).scores
+      : undefined,
   };
 }
 
@@ -66,7 +74,7 @@ export function recommendationActivities({ store }: ActivityDeps) {
   return {
     /** Fits the accuracy regressor behind `dlrec recommend` and points recommender/current.json at it. */
     async fitRecommender(keys: RepositoryKeys): Promise<{ recommenderKey: string }> {
-      const recommenderKey = `recommender/${hashOf(keys)}.json`;
+      const recommenderKey = `recommender/${hashOf([keys, RECOMMENDER_VERSION])}.json`;
       if (!(await store.exists(recommenderKey))) {
         const { results, encodings, table } = await loadRepository(store, keys);
         await putJSON(store, recommenderKey, new Recommender().fit(results, encodings, table).toJSON());
@@ -79,15 +87,16 @@ export function recommendationActivities({ store }: ActivityDeps) {
     async evaluateRepository(
       keys: RepositoryKeys,
     ): Promise<{ evaluationKey: string; headline: Record<string, number> }> {
-      const evaluationKey = `evaluations/${hashOf(keys)}/summary.json`;
+      const evaluationKey = `evaluations/${hashOf([keys, RECOMMENDER_VERSION])}/summary.json`;
       let summary: EvaluationSummary;
       if (await store.exists(evaluationKey)) {
         summary = await getJSON<EvaluationSummary>(store, evaluationKey);
       } else {
         const beat = heartbeater(2_000);
-        const { results, encodings, table } = await loadRepository(store, keys);
+        const { results, encodings, table, transferability } = await loadRepository(store, keys);
         summary = evaluateRepository(results, encodings, table, {
           canonical: keys.canonical,
+          transferability,
           onStep: (step) => beat({ step }),
         });
         await putJSON(store, evaluationKey, summary);

@@ -218,7 +218,7 @@ function recipeOf(input: TrainModelInput, family: string): Recipe {
   });
 }
 
-async function manifestOf(store: ArtifactStore, name: string, derived?: DerivedVersion) {
+export async function manifestOf(store: ArtifactStore, name: string, derived?: DerivedVersion) {
   return ensureDataset(store, name, findEntry(name)?.derived && derived ? derived : {});
 }
 
@@ -246,7 +246,13 @@ export async function resolvePair(store: ArtifactStore, input: TrainModelInput):
 const prepared = new Map<string, Promise<ImageSet>>();
 
 /** A split at TRAIN_INPUT, cut to a seeded sample of `limit` images first; cached per process (a few). */
-function preparedSplit(store: ArtifactStore, m: DatasetManifest, split: Split, limit: number, seed: number) {
+export function preparedSplit(
+  store: ArtifactStore,
+  m: DatasetManifest,
+  split: Split,
+  limit: number,
+  seed: number,
+) {
   const key = `${m.sha256}|${split}|${limit}|${seed}`;
   let p = prepared.get(key);
   if (!p) {

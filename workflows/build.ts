@@ -31,8 +31,8 @@ const CANONICAL = ['vgg16', 'nin', 'allcnnc', 'resnet20', 'wrn-16-4', 'preact-re
 
 /**
  * The main job: every stage of a repository build as a child workflow, in dependency order
- * (datasets → generation → encoder ∥ training sweep ∥ ranker + its leave-one-out → encodings → evaluation
- * and report). Child ids derive from this run's id, so a restarted build re-attaches to its stages, and
+ * (datasets → generation → encoder ∥ training sweep ∥ ranker + its leave-one-out → encodings and LogME/LEEP
+ * → evaluation and report). Child ids derive from this run's id, so a restarted build re-attaches to its stages, and
  * every activity is idempotent on its artifacts: an interrupted build continues where it stopped.
  */
 export async function RepositoryBuildWorkflow(input: BuildInput) {
@@ -93,8 +93,16 @@ export async function RepositoryBuildWorkflow(input: BuildInput) {
   ]);
   progress.done += 2;
 
-  setStage('encode models');
+  setStage('encode models, transferability');
   const encodings = await gpu.encodeModels({ encoderKey: encoder.encoderKey, modelsKey: sweep.modelsKey });
+  // LogME/LEEP need only forward passes: an input and a baseline for the evaluation.
+  const transferability = await gpu.scoreTransferability({
+    resultsKey: sweep.resultsKey,
+    modelsKey: sweep.modelsKey,
+    derived,
+    samples: p.ranker.samples,
+    seed: p.datasets.seed,
+  });
   progress.done++;
 
   setStage('evaluate');
@@ -103,6 +111,7 @@ export async function RepositoryBuildWorkflow(input: BuildInput) {
     encodingsKey: encodings.key,
     looKey: ranker.loo.key,
     encoderExperimentKey: encoder.experimentKey,
+    transferabilityKey: transferability.key,
     canonical: CANONICAL,
   };
   const evaluation = await executeChild(EvaluateWorkflow, {

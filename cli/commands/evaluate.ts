@@ -43,6 +43,7 @@ export function register(program: Command): void {
       const s = await getJSON<EvaluationSummary>(store, out.evaluationKey);
       const data = {
         loo: s.loo,
+        ...(s.looTransferability ? { looTransferability: s.looTransferability } : {}),
         split8020: s.split8020,
         table1: s.table1,
         baselines: s.baselines,
@@ -56,6 +57,11 @@ export function register(program: Command): void {
           ([d, r]) =>
             `    ${d.padEnd(16)} τ ${fmt(r.kendall)}  MAE ${fmt(r.mae)}  regret ${fmt(r.regret, 1)}  (n=${r.n})`,
         ),
+        ...(s.looTransferability
+          ? [
+              `  with LogME/LEEP as inputs: Kendall τ ${fmt(s.looTransferability.mean.kendall)}  MAE ${fmt(s.looTransferability.mean.mae)}  top-1 regret ${fmt(s.looTransferability.mean.regret, 1)} pts`,
+            ]
+          : []),
         'baselines (same protocol):',
         ...Object.entries(s.baselines).map(
           ([b, r]) =>

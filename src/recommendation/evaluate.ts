@@ -11,6 +11,7 @@ import {
   type Table1Cell,
 } from '../evaluation/protocols';
 import { createRegressor, type RegressorSpec } from '../regressor/factory';
+import type { TransferabilityScores } from '../transferability';
 import { AccuracyRegressor } from '../regressor/selection';
 import { evaluationRows, rebuildWithout } from './rows';
 import type { CampaignResult, SimilarityTable } from './types';
@@ -20,6 +21,8 @@ export interface EvaluationSummary {
   datasets: string[];
   split8020: SplitResult;
   loo: LooResult;
+  /** The same protocol with LogME and LEEP appended to the regressor's inputs (when they were computed). */
+  looTransferability?: LooResult;
   table1: { cells: Table1Cell[]; mean: { pearson: number; spearman: number; kendall: number } };
   baselines: Record<string, BaselineResult>;
 }
@@ -45,10 +48,25 @@ export function evaluateRepository(
   results: CampaignResult[],
   encodings: Map<string, ArrayLike<number>>,
   table: SimilarityTable,
-  opts: { seed?: number; canonical?: string[]; onStep?: (step: string) => void } = {},
+  opts: {
+    seed?: number;
+    canonical?: string[];
+    onStep?: (step: string) => void;
+    /** pairId → forward-pass scores: adds the LogME/LEEP baselines and the looTransferability variant. */
+    transferability?: Record<string, TransferabilityScores>;
+  } = {},
 ): EvaluationSummary {
   const seed = opts.seed ?? 0;
+  const scores = opts.transferability;
   const rows = evaluationRows(results, encodings, table);
+  if (scores) {
+    rows.forEach((row, i) => {
+      const s = scores[results[i].pairId];
+      if (!s)
+        throw new Error(`no transferability scores for ${results[i].pairId}: re-run scoreTransferability`);
+      row.scores = { logme: s.logme, leep: s.leep };
+    });
+  }
   const selected = () => new AccuracyRegressor({ profile: 'mini', seed });
 
   opts.onStep?.('80/20 split');
@@ -58,12 +76,53 @@ export function evaluateRepository(
   const split8020 = randomSplit(rows, { ...factories, selected }, { seed });
 
   opts.onStep?.('leave one dataset out');
+  const rebuild = rebuildWithout(results, encodings, table);
+  const loo = honestLoo(rows, table.datasets, rebuild, selected);
+  // Forward-pass scores need no training, so they exist for a held-out dataset too: appended as two inputs.
+  const withScores = (f: ArrayLike<number>, i: number) =>
+    Float32Array.from([...Array.from(f), rows[i].scores!.logme, rows[i].scores!.leep]);
+  let looTransferability: LooResult | undefined;
+  if (scores) {
+    opts.onStep?.('leave one dataset out, with LogME and LEEP');
+    looTransferability = honestLoo(
+      rows.map((r, i) => ({ ...r, features: withScores(r.features, i) })),
+      table.datasets,
+      (held) => rebuild(held).map(withScores),
+      selected,
+    );
+  }
+
+  opts.onStep?.('table 1 and baselines');
+  const col = (d: string) => table.datasets.indexOf(d);
+  const t1 = table1(rows, (target, source) => table.rows[target][col(source)], {
+    architectures: opts.canonical,
+  });
+  const base = baselines(rows, { seed, scoreColumns: scores ? ['logme', 'leep'] : [] });
+  return {
+    rows: rows.length,
+    datasets: table.datasets,
+    split8020,
+    loo,
+    ...(looTransferability ? { looTransferability } : {}),
+    table1: t1,
+    baselines: base,
+  };
+}
+
+/**
+ * For each held-out H: rows that learned from H (pre-trained on it) stay out of training, H's own rows are the
+ * test, and every feature comes from `rebuild(H)` (nothing learned from H).
+ */
+function honestLoo(
+  rows: EvaluationRow[],
+  datasets: string[],
+  rebuild: (held: string) => ArrayLike<number>[],
+  selected: () => AccuracyRegressor,
+): LooResult {
   const perDataset: LooResult['perDataset'] = {};
   const predictions: LooResult['predictions'] = [];
-  const rebuild = rebuildWithout(results, encodings, table);
   const index = new Map<EvaluationRow, number>(rows.map((r, i) => [r, i]));
-  for (const held of table.datasets) {
-    // Rows that learned from `held` (pre-trained on it) stay out of training; its own rows are the test.
+  for (const held of datasets) {
     const subset = rows.filter((r) => r.dataset === held || r.sourceDataset !== held);
     if (!subset.some((r) => r.dataset === held)) continue;
     const features = rebuild(held);
@@ -74,13 +133,5 @@ export function evaluateRepository(
     Object.assign(perDataset, loo.perDataset);
     predictions.push(...loo.predictions);
   }
-  const loo: LooResult = { perDataset, mean: meanReport(Object.values(perDataset)), predictions };
-
-  opts.onStep?.('table 1 and baselines');
-  const col = (d: string) => table.datasets.indexOf(d);
-  const t1 = table1(rows, (target, source) => table.rows[target][col(source)], {
-    architectures: opts.canonical,
-  });
-  const base = baselines(rows, { seed });
-  return { rows: rows.length, datasets: table.datasets, split8020, loo, table1: t1, baselines: base };
+  return { perDataset, mean: meanReport(Object.values(perDataset)), predictions };
 }

@@ -2,3 +2,4 @@ export * from './types';
 export * from './rows';
 export * from './evaluate';
 export * from './recommender';
+export * from './record';

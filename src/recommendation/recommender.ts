@@ -1,6 +1,6 @@
 import { AccuracyRegressor, type AccuracyRegressorJSON } from '../regressor/selection';
-import { rowFeatures, type ModelDescriptor } from './rows';
-import { evaluationRows } from './rows';
+import { RepositoryRecord } from './record';
+import { evaluationRows, rowFeatures, type ModelDescriptor } from './rows';
 import type { CampaignResult, SimilarityTable } from './types';
 
 /** A recommendable option: an architecture, with weights pre-trained on `source` (null: train from scratch). */
@@ -31,12 +31,15 @@ export interface Recommendation {
 
 export interface RecommenderJSON {
   format: 'dlrec.recommender';
-  version: 1;
+  version: 2;
   datasets: string[];
   regressor: AccuracyRegressorJSON;
   candidates: (Omit<Candidate, 'encoding'> & { encoding: number[] })[];
-  results: Pick<CampaignResult, 'modelId' | 'source' | 'dataset' | 'accuracy'>[];
+  results: Pick<CampaignResult, 'modelId' | 'architecture' | 'source' | 'dataset' | 'accuracy'>[];
 }
+
+/** Bumped whenever the regressor's inputs change, so stored recommenders from older builds are refitted. */
+export const RECOMMENDER_VERSION = 2;
 
 /**
  * Ranks (architecture, pre-training dataset) options for an unseen dataset by the accuracy the regressor
@@ -48,6 +51,7 @@ export class Recommender {
   private candidates: Candidate[] = [];
   private results: RecommenderJSON['results'] = [];
   private datasets: string[] = [];
+  private record?: RepositoryRecord;
 
   fit(
     results: CampaignResult[],
@@ -64,6 +68,7 @@ export class Recommender {
     );
     this.results = results.map((r) => ({
       modelId: r.modelId,
+      architecture: r.architecture,
       source: r.source,
       dataset: r.dataset,
       accuracy: r.accuracy,
@@ -91,14 +96,21 @@ export class Recommender {
       }
     }
     this.candidates = [...byKey.values()];
+    this.record = new RepositoryRecord(this.datasets, this.results);
     return this;
   }
 
   /** The top options for a dataset with this similarity vector (dataset name → share, over the repository). */
   recommend(similarity: Record<string, number>, top = 5): Recommendation[] {
-    if (!this.regressor) throw new Error('the recommender is not fitted: run the repository build first');
+    if (!this.regressor || !this.record)
+      throw new Error('the recommender is not fitted: run the repository build first');
     const vector = this.datasets.map((d) => similarity[d] ?? 0);
-    const X = this.candidates.map((c) => Array.from(rowFeatures(this.datasets, vector, c, c.source)));
+    const none = new Set<string>();
+    const X = this.candidates.map((c) =>
+      Array.from(
+        rowFeatures(this.datasets, vector, c, c.source, this.record!.features(c.architecture, vector, none)),
+      ),
+    );
     const predicted = this.regressor.predict(X);
     const nearest = [...this.datasets.keys()].sort((a, b) => vector[b] - vector[a]).slice(0, 2);
     return this.candidates
@@ -130,7 +142,7 @@ export class Recommender {
     if (!this.regressor) throw new Error('the recommender is not fitted');
     return {
       format: 'dlrec.recommender',
-      version: 1,
+      version: RECOMMENDER_VERSION,
       datasets: this.datasets,
       regressor: this.regressor.toJSON(),
       candidates: this.candidates.map((c) => ({ ...c, encoding: Array.from(c.encoding) })),
@@ -141,11 +153,16 @@ export class Recommender {
   static fromJSON(json: RecommenderJSON): Recommender {
     if (json?.format !== 'dlrec.recommender')
       throw new Error('not a stored recommender: re-run the repository build');
+    if (json.version !== RECOMMENDER_VERSION)
+      throw new Error(
+        `stored recommender has version ${json.version}, this dlrec needs ${RECOMMENDER_VERSION}: re-run \`dlrec build\` (finished stages are reused)`,
+      );
     const r = new Recommender();
     r.regressor = AccuracyRegressor.fromJSON(json.regressor);
     r.datasets = json.datasets;
     r.candidates = json.candidates.map((c) => ({ ...c, encoding: Float32Array.from(c.encoding) }));
     r.results = json.results;
+    r.record = new RepositoryRecord(r.datasets, r.results);
     return r;
   }
 }

@@ -1,14 +1,18 @@
 import type { EvaluationRow } from '../evaluation/protocols';
 import { composeFeatures, type FeatureLayout } from '../regressor/features';
+import { RECORD_COLUMNS, RepositoryRecord, type RecordFeatures } from './record';
 import type { CampaignResult, SimilarityTable } from './types';
 
-/** The regressor's columns: target similarity ⊕ encoding ⊕ sizes ⊕ (pretrained?, similarity to the source). */
+/**
+ * The regressor's columns: target similarity ⊕ encoding ⊕ sizes ⊕ (pretrained?, similarity to the source)
+ * ⊕ the architecture's repository record (its scratch accuracies on the other datasets).
+ */
 export function featureLayout(datasets: number, encodingDim: number): FeatureLayout {
   return {
     similarity: datasets,
     encoding: encodingDim,
     descriptors: ['params', 'flops', 'depth'],
-    scores: ['pretrained', 'sourceSimilarity'],
+    scores: ['pretrained', 'sourceSimilarity', ...RECORD_COLUMNS],
   };
 }
 
@@ -25,6 +29,7 @@ export function rowFeatures(
   similarity: ArrayLike<number>,
   model: ModelDescriptor,
   source: string | null,
+  record: RecordFeatures,
 ): Float32Array {
   const j = source === null ? -1 : datasets.indexOf(source);
   return composeFeatures(
@@ -34,7 +39,7 @@ export function rowFeatures(
       params: model.params,
       flops: model.flops,
       depth: model.depth,
-      scores: { pretrained: source === null ? 0 : 1, sourceSimilarity: j < 0 ? 0 : similarity[j] },
+      scores: { pretrained: source === null ? 0 : 1, sourceSimilarity: j < 0 ? 0 : similarity[j], ...record },
     },
     featureLayout(datasets.length, model.encoding.length),
   );
@@ -61,6 +66,7 @@ export function evaluationRows(
   encodings: Map<string, ArrayLike<number>>,
   table: SimilarityTable,
 ): EvaluationRow[] {
+  const record = new RepositoryRecord(table.datasets, results);
   return results.map((r) => {
     const sim = table.rows[r.dataset];
     if (!sim)
@@ -70,7 +76,13 @@ export function evaluationRows(
       model: `${r.modelName}${r.source ? `@${r.source}` : ''}`,
       architecture: r.architecture,
       sourceDataset: r.source ?? undefined,
-      features: rowFeatures(table.datasets, sim, { ...r, encoding: requireEncoding(encodings, r) }, r.source),
+      features: rowFeatures(
+        table.datasets,
+        sim,
+        { ...r, encoding: requireEncoding(encodings, r) },
+        r.source,
+        record.features(r.architecture, sim, new Set([r.dataset])),
+      ),
       accuracy: r.accuracy,
       params: r.params,
     };
@@ -79,16 +91,25 @@ export function evaluationRows(
 
 /**
  * For the leave-one-dataset-out protocol: every row's features recomputed as if `heldOut` were not in the
- * repository (its similarity column removed), so nothing learned about it leaks into training rows.
+ * repository (its similarity column removed, its results out of every record), so nothing learned about it
+ * leaks into training rows.
  */
 export function rebuildWithout(
   results: CampaignResult[],
   encodings: Map<string, ArrayLike<number>>,
   table: SimilarityTable,
 ): (heldOut: string) => Float32Array[] {
+  const record = new RepositoryRecord(table.datasets, results);
   return (heldOut) =>
     results.map((r) => {
       const sim = withoutDataset(table.datasets, table.rows[r.dataset], heldOut);
-      return rowFeatures(table.datasets, sim, { ...r, encoding: requireEncoding(encodings, r) }, r.source);
+      const known = record.features(r.architecture, sim, new Set([r.dataset, heldOut]));
+      return rowFeatures(
+        table.datasets,
+        sim,
+        { ...r, encoding: requireEncoding(encodings, r) },
+        r.source,
+        known,
+      );
     });
 }

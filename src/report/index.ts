@@ -202,7 +202,10 @@ export async function renderReport(data: ReportData, outDir: string): Promise<Re
       howToRead:
         'Mean over held-out datasets. Arrows say which way is better; <b>green = best in its column</b>. ' +
         'Rank-only baselines (random, largest model, LogME/LEEP) predict no accuracy, so they have no MAE.',
-      body: ev.baselines && Object.keys(ev.baselines).length ? baselinesHtml(loo, ev.baselines, ours) : null,
+      body:
+        ev.baselines && Object.keys(ev.baselines).length
+          ? baselinesHtml(loo, ev.baselines, ours, ev.looTransferability)
+          : null,
       missing: 'no baseline results (run the evaluation stage).',
     },
     {

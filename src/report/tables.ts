@@ -108,9 +108,13 @@ export function baselinesHtml(
   loo: LooResult | undefined,
   baselines: Record<string, BaselineResult>,
   ours: string,
+  withTransferability?: LooResult,
 ): string {
   const rows: { name: string; ours: boolean; mean: Record<string, unknown> }[] = [];
   if (loo) rows.push({ name: ours, ours: true, mean: { ...loo.mean } });
+  if (withTransferability) {
+    rows.push({ name: `${ours} + LogME/LEEP inputs`, ours: true, mean: { ...withTransferability.mean } });
+  }
   for (const [key, b] of Object.entries(baselines)) {
     rows.push({ name: baselineName(key), ours: false, mean: { ...b.mean } });
   }

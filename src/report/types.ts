@@ -18,6 +18,8 @@ export interface ReportMeta {
 /** `dlrec evaluate --json`, as is. */
 export interface EvaluationSummary {
   loo?: LooResult;
+  /** The same protocol with LogME/LEEP as extra regressor inputs. */
+  looTransferability?: LooResult;
   split8020?: SplitResult;
   table1?: { cells: Table1Cell[]; mean?: { pearson: number; spearman: number; kendall: number } };
   /** Keyed by baseline name: architectureMean, largestModel, random, randomSeeded, score:logme, … */

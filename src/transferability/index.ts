@@ -1,3 +1,4 @@
 export { logme, type LogMeResult } from './logme';
 export { leep, softmaxRows } from './leep';
 export { TransferabilityInputError } from './labels';
+export { transferabilityScores, type ForwardPass, type TransferabilityScores } from './scores';

@@ -58,7 +58,7 @@ export function logme(features: Float32Array | Float64Array, labels: ArrayLike<n
     const q = U.map((u) => u.reduce((acc, v, i) => acc + v * y[i], 0));
     const yy = y.reduce((a, v) => a + v * v, 0);
     const outside = Math.max(0, yy - q.reduce((a, v) => a + v * v, 0)); // |y|² outside the span of F
-    const { evidence, alpha, beta } = evidenceFor(s, q, outside, N, D);
+    const { evidence, alpha, beta } = evidenceFor(s, q, outside, N);
     perClass.push(evidence);
     alphas.push(alpha);
     betas.push(beta);
@@ -66,7 +66,7 @@ export function logme(features: Float32Array | Float64Array, labels: ArrayLike<n
   return { score: perClass.reduce((a, b) => a + b, 0) / K, perClass, alpha: alphas, beta: betas };
 }
 
-function evidenceFor(s: number[], q: number[], outside: number, N: number, D: number) {
+function evidenceFor(s: number[], q: number[], outside: number, N: number) {
   let alpha = 1;
   let beta = 1;
   let lam = alpha / beta;
@@ -88,10 +88,12 @@ function evidenceFor(s: number[], q: number[], outside: number, N: number, D: nu
     if (Math.abs(newLam - lam) / lam < 0.01) break;
     lam = newLam;
   }
-  let logDet = (D - s.length) * Math.log(alpha);
+  // (D/2)·log α − ½·log det(αI + βFᵀF), with the (D − |s|) null-space terms cancelled: all-zero features
+  // (a dead network) then give the noise-only evidence instead of ∞ − ∞.
+  let logDet = 0;
   for (const sv of s) logDet += Math.log(alpha + beta * sv);
   const evidence =
-    (D / 2) * Math.log(alpha) +
+    (s.length > 0 ? (s.length / 2) * Math.log(alpha) : 0) +
     (N / 2) * Math.log(beta) -
     0.5 * logDet -
     (beta / 2) * (betaDe + EPSILON) -

@@ -5,9 +5,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import sharp from 'sharp';
-import { loadMnistOffline } from '../../src/datasets/offline';
 import { runCli } from '../helpers/cli';
+import { writeDigitFolder } from '../helpers/images';
 import { startTemporalServer, type TemporalDevServer } from '../helpers/services';
 
 let temporal: TemporalDevServer;
@@ -19,19 +18,6 @@ after(async () => {
   await temporal?.stop();
   fs.rmSync(root, { recursive: true, force: true });
 });
-
-/** 64 MNIST test digits as 28×28 grey PNGs in class sub-folders (the layout `similarity` accepts). */
-async function writeDigitFolder(dir: string): Promise<void> {
-  const { test: digits } = loadMnistOffline();
-  for (let i = 0; i < 64; i++) {
-    const cls = path.join(dir, String(digits.labels[i]));
-    fs.mkdirSync(cls, { recursive: true });
-    const px = Buffer.from(digits.images.subarray(i * 784, (i + 1) * 784));
-    await sharp(px, { raw: { width: 28, height: 28, channels: 1 } })
-      .png()
-      .toFile(path.join(cls, `${i}.png`));
-  }
-}
 
 test('ranker train (workflow) → similarity of a PNG folder and of a dataset; re-running resumes', async () => {
   const env = { TEMPORAL_ADDRESS: temporal.address, DLREC_HOME: path.join(root, 'home') };

@@ -55,3 +55,17 @@ test('bad inputs get one clear error', () => {
     /sums to/,
   );
 });
+
+test('LogME of all-zero features (a dead network) is the noise-only evidence, not NaN', () => {
+  const labels = [0, 0, 1, 1, 1, 2];
+  const N = labels.length;
+  // No feature direction: β = N/|y|² per class, and the evidence per sample is ½·log β − ½ − ½·log 2π.
+  const expected =
+    [2, 3, 1]
+      .map((n) => 0.5 * Math.log(N / (n + 1e-5)) - 0.5 - 0.5 * Math.log(2 * Math.PI))
+      .reduce((a, b) => a + b) / 3;
+  for (const D of [4, 40]) {
+    const r = logme(new Float32Array(N * D), labels);
+    assert.ok(Math.abs(r.score - expected) < 1e-9, `D=${D}: ${r.score} vs ${expected}`);
+  }
+});

@@ -1,0 +1,138 @@
+/**
+ * scoreTransferability (GPU queue): LogME and LEEP for every campaign result, from forward passes only.
+ * For a fine-tuned result (architecture A on target t, pre-trained on s) the model is A trained from scratch on
+ * s; for a from-scratch result it is A at its seeded random initialisation (what training starts from).
+ * Either way the features are of t's sampled test images with t's labels, so the scores exist for an unseen
+ * dataset without training anything.
+ *
+ * Store: transferability/<hash>.json ({ samples, scores: { pairId: { logme, leep } } }), written last;
+ * transferability/<hash>.partial.json holds the scores so far, so a retry continues where it stopped.
+ */
+import { createHash } from 'node:crypto';
+import { getJSON, putJSON, type ArtifactStore } from '../infra/store';
+import { parseSpec, type ArchitectureSpec } from '../src/arch';
+import type { TransferabilityScores } from '../src/transferability';
+import { heartbeater, type ActivityDeps } from './context';
+import { readResults } from './recommendation';
+import { manifestOf, preparedSplit, withClasses, type DerivedVersion } from './training';
+
+export interface ScoreTransferabilityInput {
+  resultsKey: string;
+  /** The campaign's models.jsonl ({ id, spec } at 10 classes). */
+  modelsKey: string;
+  derived?: DerivedVersion;
+  /** Target test images per dataset (seeded sample). */
+  samples: number;
+  seed: number;
+}
+
+export interface TransferabilityFile {
+  format: 'dlrec.transferability';
+  samples: number;
+  scores: Record<string, TransferabilityScores>;
+}
+
+const trainedWeightsBin = (modelJsonKey: string) => modelJsonKey.replace(/model\.json$/, 'weights.bin');
+
+export async function readTransferability(store: ArtifactStore, key: string): Promise<TransferabilityFile> {
+  return getJSON<TransferabilityFile>(store, key);
+}
+
+export function transferabilityActivities({ store }: ActivityDeps) {
+  return {
+    async scoreTransferability(input: ScoreTransferabilityInput): Promise<{ key: string; scored: number }> {
+      const id = createHash('sha256')
+        .update(JSON.stringify(['dlrec.transferability/1', input]))
+        .digest('hex');
+      const key = `transferability/${id.slice(0, 24)}.json`;
+      const partialKey = key.replace(/\.json$/, '.partial.json');
+      if (await store.exists(key)) {
+        return { key, scored: Object.keys((await readTransferability(store, key)).scores).length };
+      }
+      // Loaded on first use, as for training: a worker that never scores never loads TensorFlow.js.
+      const { initBackend } = require('../src/training/backend') as typeof import('../src/training/backend');
+      const { buildModel } =
+        require('../src/training/model-builder') as typeof import('../src/training/model-builder');
+      const { loadModel } =
+        require('../src/training/saved-model') as typeof import('../src/training/saved-model');
+      const { forwardOutputs } =
+        require('../src/training/forward') as typeof import('../src/training/forward');
+      const { channelStats } = require('../src/training/batches') as typeof import('../src/training/batches');
+      const { transferabilityScores } =
+        require('../src/transferability') as typeof import('../src/transferability');
+      await initBackend((process.env.DLREC_BACKEND as never) ?? 'auto');
+
+      const results = await readResults(store, input.resultsKey);
+      const specs = new Map<string, ArchitectureSpec>(
+        (await store.get(input.modelsKey))
+          .toString('utf8')
+          .split('\n')
+          .filter((l) => l.trim())
+          .map((l) => JSON.parse(l) as { id: string; spec: unknown })
+          .map((m) => [m.id, parseSpec(m.spec)]),
+      );
+      const scratch = new Map(
+        results.filter((r) => r.source === null).map((r) => [`${r.modelId}|${r.dataset}`, r]),
+      );
+      const scores: Record<string, TransferabilityScores> = (await store.exists(partialKey))
+        ? (await getJSON<TransferabilityFile>(store, partialKey)).scores
+        : {};
+      const beat = heartbeater(2_000);
+      const between = async () => {
+        beat({ scored: Object.keys(scores).length, total: results.length });
+        await new Promise((r) => setImmediate(r));
+      };
+      let sinceSave = 0;
+      for (const dataset of [...new Set(results.map((r) => r.dataset))]) {
+        const todo = results.filter((r) => r.dataset === dataset && !scores[r.pairId]);
+        if (todo.length === 0) continue;
+        const manifest = await manifestOf(store, dataset, input.derived);
+        const images = await preparedSplit(store, manifest, 'test', input.samples, input.seed);
+        const ownStats = channelStats(
+          images,
+          Uint32Array.from({ length: images.count }, (_, i) => i),
+        );
+        for (const r of todo) {
+          let model;
+          let norm = ownStats;
+          if (r.source === null) {
+            const spec = specs.get(r.modelId);
+            if (!spec) throw new Error(`model ${r.modelId} is not in ${input.modelsKey}: re-run the sweep`);
+            model = buildModel(withClasses(spec, manifest.classNames.length), { seed: input.seed }).model;
+          } else {
+            const pre = scratch.get(`${r.modelId}|${r.source}`);
+            if (!pre?.weightsKey) {
+              throw new Error(`no from-scratch weights of ${r.modelName} on ${r.source}: re-run the sweep`);
+            }
+            const modelJson = await getJSON<Record<string, unknown>>(store, pre.weightsKey);
+            model = await loadModel({
+              modelJson,
+              weightsBin: new Uint8Array(await store.get(trainedWeightsBin(pre.weightsKey))),
+            });
+            const meta = (modelJson.userDefinedMetadata as { dlrec?: { mean: number[]; std: number[] } })
+              ?.dlrec;
+            if (meta?.mean?.length) norm = meta;
+          }
+          try {
+            const pass = await forwardOutputs(model, images, norm, { between });
+            scores[r.pairId] = transferabilityScores(pass, images.labels);
+          } finally {
+            model.dispose();
+          }
+          if (++sinceSave >= 10) {
+            await putJSON(store, partialKey, {
+              format: 'dlrec.transferability',
+              samples: input.samples,
+              scores,
+            });
+            sinceSave = 0;
+          }
+        }
+      }
+      const file: TransferabilityFile = { format: 'dlrec.transferability', samples: input.samples, scores };
+      await putJSON(store, key, file);
+      if (await store.exists(partialKey)) await store.delete(partialKey);
+      return { key, scored: Object.keys(scores).length };
+    },
+  };
+}
