@@ -279,7 +279,11 @@ export function encoderActivities({ store }: ActivityDeps) {
       const { encoderKey } = input;
       const summary = await getJSON<LanguageModelSummary>(store, keys.summary(encoderKey));
       const experimentKey = keys.experiment(encoderKey);
-      if (!(await store.exists(experimentKey))) {
+      // Experiments stored before the generator floor existed are redone (the trained encoder is reused).
+      const stored = (await store.exists(experimentKey))
+        ? await getJSON<{ floor?: unknown }>(store, experimentKey)
+        : null;
+      if (!stored || stored.floor === undefined) {
         await initBackend();
         const { corpus, manifest } = await readCorpus(store, summary.generationPrefix, summary.profile);
         const model = await loadLanguageModel(store, encoderKey);

@@ -13,6 +13,7 @@ import { GENERATION_FILES } from '../../activities/generation';
 import { getJSON, type ArtifactStore } from '../../infra/store';
 import { dlrecHome } from '../../infra/paths';
 import { ArchitectureError, tokenizeFile } from '../../src/arch';
+import type { GeneratorFloor } from '../../src/encoder/experiment';
 import type { EncoderProfile } from '../../src/encoder/profiles';
 import {
   encoderArtifacts,
@@ -162,6 +163,7 @@ function registerEval(encoder: Command): void {
       perplexityRatio: number;
       vggVsRandom: { knnPurity: number; silhouette: number; modelsPerClass: number };
       encodeMsPerModel: number;
+      floor?: GeneratorFloor | null;
     }>(store, current.experimentKey);
     const out = path.resolve(String(ctx.opts.out ?? path.join(dlrecHome(), 'reports', 'encoder')));
     fs.mkdirSync(out, { recursive: true });
@@ -175,8 +177,10 @@ function registerEval(encoder: Command): void {
       perplexityRatio: e.perplexityRatio,
       vggVsRandom: e.vggVsRandom,
       encodeMsPerModel: e.encodeMsPerModel,
+      floor: e.floor ?? null,
       plot,
     };
+    const f = e.floor;
     return {
       data,
       human:
@@ -185,6 +189,11 @@ function registerEval(encoder: Command): void {
         `(ratio ${e.perplexityRatio.toFixed(3)}; target ≤ 0.2)\n` +
         `  VGG-like vs random (${e.vggVsRandom.modelsPerClass} each): 5-NN purity ` +
         `${e.vggVsRandom.knnPurity.toFixed(3)} (target ≥ 0.95), silhouette ${e.vggVsRandom.silhouette.toFixed(3)}\n` +
+        (f
+          ? `  on ${f.sentences} held-out linear sentences: perplexity ${f.perplexity.toFixed(2)}, unigram ` +
+            `${f.unigramPerplexity.toFixed(2)}, the generator's own ${f.generatorPerplexity.toFixed(2)} ` +
+            `(no model can go below ratio ${f.floorRatio.toFixed(3)})\n`
+          : '') +
         `  t-SNE plot: ${plot}`,
     };
   });

@@ -42,8 +42,9 @@ export class Rng {
   }
 }
 
-type BodyKind = 'conv' | 'pool' | 'bn' | 'relu' | 'tanh' | 'sigmoid' | 'dropout' | 'lrn' | 'power' | 'abs';
-const BODY_WEIGHTS: Array<[BodyKind, number]> = [
+export type BodyKind =
+  'conv' | 'pool' | 'bn' | 'relu' | 'tanh' | 'sigmoid' | 'dropout' | 'lrn' | 'power' | 'abs';
+export const BODY_WEIGHTS: Array<[BodyKind, number]> = [
   ['conv', 30],
   ['pool', 13],
   ['bn', 12],
@@ -56,9 +57,24 @@ const BODY_WEIGHTS: Array<[BodyKind, number]> = [
   ['abs', 5],
 ];
 const BODY_TOTAL = BODY_WEIGHTS.reduce((a, [, w]) => a + w, 0);
-const STRIDE_DRAW = [1, 1, 1, 1, 1, 1, 1, 2, 2, 3];
-const POOL_KERNEL_DRAW = [1, 2, 2, 2, 3, 3, 3, 4, 5];
-const POOL_STRIDE_DRAW = [1, 1, 2, 2, 2, 3];
+export const STRIDE_DRAW = [1, 1, 1, 1, 1, 1, 1, 2, 2, 3];
+export const POOL_KERNEL_DRAW = [1, 2, 2, 2, 3, 3, 3, 4, 5];
+export const POOL_STRIDE_DRAW = [1, 1, 2, 2, 2, 3];
+/** The grammar's coin flips, named so that grammar-likelihood.ts scores sentences with the same numbers. */
+export const CHANCES = {
+  convSquareKernel: 0.8,
+  convSameStride: 0.85,
+  convSamePadding: 0.6,
+  poolSquareKernel: 0.85,
+  poolSameStride: 0.85,
+  poolMax: 0.7,
+  poolSamePadding: 0.5,
+  denseBlock: 0.35,
+  denseExtra: 0.5,
+  denseBatchNorm: 0.5,
+  blockPerStep: 0.35,
+} as const;
+const C = CHANCES;
 
 type NewLayer = LayerSpec extends infer L ? (L extends LayerSpec ? Omit<L, 'id' | 'inputs'> : never) : never;
 
@@ -97,34 +113,34 @@ export class Draft {
   }
 }
 
-function drawConv(rng: Rng, filters?: number, kernel?: number): NewLayer {
+export function drawConv(rng: Rng, filters?: number, kernel?: number): NewLayer {
   const kr = kernel ?? rng.int(1, 5);
-  const kc = kernel ?? (rng.chance(0.8) ? kr : rng.int(1, 5));
+  const kc = kernel ?? (rng.chance(C.convSquareKernel) ? kr : rng.int(1, 5));
   const sr = kernel ? 1 : rng.pick(STRIDE_DRAW);
-  const sc = kernel ? 1 : rng.chance(0.85) ? sr : rng.pick(STRIDE_DRAW);
-  const padding = kernel || rng.chance(0.6) ? 'SAME' : 'VALID';
+  const sc = kernel ? 1 : rng.chance(C.convSameStride) ? sr : rng.pick(STRIDE_DRAW);
+  const padding = kernel || rng.chance(C.convSamePadding) ? 'SAME' : 'VALID';
   return {
     type: 'Convolution2D',
     params: { filters: filters ?? rng.pick(CONV_FILTERS), kernel: [kr, kc], strides: [sr, sc], padding },
   };
 }
 
-function drawBodyLayer(rng: Rng, kind: BodyKind): NewLayer {
+export function drawBodyLayer(rng: Rng, kind: BodyKind): NewLayer {
   switch (kind) {
     case 'conv':
       return drawConv(rng);
     case 'pool': {
       const kr = rng.pick(POOL_KERNEL_DRAW);
-      const kc = rng.chance(0.85) ? kr : rng.pick(POOL_KERNEL_DRAW);
+      const kc = rng.chance(C.poolSquareKernel) ? kr : rng.pick(POOL_KERNEL_DRAW);
       const sr = rng.pick(POOL_STRIDE_DRAW);
-      const sc = rng.chance(0.85) ? sr : rng.pick(POOL_STRIDE_DRAW);
+      const sc = rng.chance(C.poolSameStride) ? sr : rng.pick(POOL_STRIDE_DRAW);
       return {
         type: 'Pooling2D',
         params: {
-          func: rng.chance(0.7) ? 'MAX' : 'AVERAGE',
+          func: rng.chance(C.poolMax) ? 'MAX' : 'AVERAGE',
           kernel: [kr, kc],
           strides: [sr, sc],
-          padding: rng.chance(0.5) ? 'SAME' : 'VALID',
+          padding: rng.chance(C.poolSamePadding) ? 'SAME' : 'VALID',
         },
       };
     }
@@ -147,7 +163,7 @@ function drawBodyLayer(rng: Rng, kind: BodyKind): NewLayer {
   }
 }
 
-function drawKind(rng: Rng): BodyKind {
+export function drawKind(rng: Rng): BodyKind {
   let r = rng.next() * BODY_TOTAL;
   for (const [kind, w] of BODY_WEIGHTS) if ((r -= w) < 0) return kind;
   return 'conv';
@@ -180,22 +196,31 @@ function drawLength(rng: Rng): number {
   return MIN_TOKENS + Math.round(((rng.next() + rng.next()) / 2) * span);
 }
 
-const MAX_LAYER_TRIES = 8;
+/** Draws of one layer before the model is rejected; tokens a residual/concat block needs. */
+export const MAX_LAYER_TRIES = 8;
+export const BLOCK_ROOM = 5;
+/** Bodies shorter than this never get blocks. */
+export const BLOCK_MIN_BODY = 6;
+/** Flatten and the three head Dense layers: the tokens after the body besides the dense block. */
+export const TAIL_TOKENS = 4;
 
 /** Draws one model; null when it had to be rejected. */
 export function drawModel(rng: Rng, input: InputShape, classes: number, dagShare: number): Draft | null {
   const d = new Draft([input.height, input.width, input.channels]);
   const target = drawLength(rng);
-  let denseLen = rng.chance(0.35) ? 1 + (rng.chance(0.5) ? 1 : 0) + (rng.chance(0.5) ? 1 : 0) : 0;
-  const bodyLen = Math.max(1, target - 4 - denseLen);
-  denseLen = Math.min(denseLen, target - 4 - bodyLen);
-  let blocks = bodyLen >= 6 && rng.chance(dagShare) ? (bodyLen >= 12 && rng.chance(0.4) ? 2 : 1) : 0;
+  let denseLen = rng.chance(C.denseBlock)
+    ? 1 + (rng.chance(C.denseExtra) ? 1 : 0) + (rng.chance(C.denseExtra) ? 1 : 0)
+    : 0;
+  const bodyLen = Math.max(1, target - TAIL_TOKENS - denseLen);
+  denseLen = Math.min(denseLen, target - TAIL_TOKENS - bodyLen);
+  let blocks =
+    bodyLen >= BLOCK_MIN_BODY && rng.chance(dagShare) ? (bodyLen >= 12 && rng.chance(0.4) ? 2 : 1) : 0;
 
   let ok = false;
   for (let t = 0; t < MAX_LAYER_TRIES && !ok; t++) ok = d.push(drawConv(rng));
   if (!ok) return null;
   while (d.tokens < bodyLen) {
-    if (blocks > 0 && bodyLen - d.tokens >= 5 && rng.chance(0.35)) {
+    if (blocks > 0 && bodyLen - d.tokens >= BLOCK_ROOM && rng.chance(C.blockPerStep)) {
       blocks--;
       if (!drawBlock(rng, d)) return null;
       continue;
@@ -209,7 +234,7 @@ export function drawModel(rng: Rng, input: InputShape, classes: number, dagShare
     d.push({ type: 'Dense', params: { units: rng.pick(DENSE_UNITS), init: rng.pick(DENSE_INITS) } });
     if (denseLen > 1)
       d.push(
-        rng.chance(0.5)
+        rng.chance(C.denseBatchNorm)
           ? { type: 'BatchNormalization' }
           : { type: 'Dropout', params: { rate: rng.pick(DROPOUT_RATES) } },
       );

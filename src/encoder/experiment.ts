@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { generateModels, toSentences, type ArchitectureSpec } from '../arch';
 import { PROFILES } from '../profiles';
 import { LanguageModelEncoder, type EpochReport } from './language-model';
+import { generatorPerplexity, grammarLikelihood, isLinearSentence } from '../arch/grammar-likelihood';
 import { knnPurity, silhouette, unigramPerplexity } from './metrics';
 import { encoderProfile, type EncoderProfile } from './profiles';
 import { SeededRandom } from './rng';
@@ -86,6 +87,9 @@ export interface EncoderEvaluation {
   unigramPerplexity: number;
   /** perplexity / unigramPerplexity; the target is ≤ 0.2. */
   perplexityRatio: number;
+  /** The same measures on the held-out linear models' sentences, beside the generator's own perplexity there
+   *  (null for a corpus this grammar did not generate). */
+  floor: GeneratorFloor | null;
   vggVsRandom: { knnPurity: number; silhouette: number; modelsPerClass: number };
   /** Mean wall time to encode one experiment model (all its paths), after load. */
   encodeMsPerModel: number;
@@ -93,6 +97,42 @@ export interface EncoderEvaluation {
   /** The t-SNE layout (one point per model) and each point's family: 0 = VGG-like, 1 = random. */
   points: [number, number][];
   labels: number[];
+}
+
+/**
+ * What any next-token model can reach: on held-out sentences the grammar's likelihood can score (linear
+ * models, no UNK), the language model's and the unigram's perplexity beside the generator's own — the
+ * Bayes-optimal model of that corpus (src/arch/grammar-likelihood.ts).
+ */
+export interface GeneratorFloor {
+  sentences: number;
+  perplexity: number;
+  unigramPerplexity: number;
+  generatorPerplexity: number;
+  /** generatorPerplexity / unigramPerplexity: the smallest perplexity ratio this corpus allows. */
+  floorRatio: number;
+}
+
+export function generatorFloor(
+  encoder: LanguageModelEncoder,
+  corpus: EncoderCorpus,
+  generation: Pick<Generation, 'input' | 'classes'> & { dagShare?: number },
+): GeneratorFloor | null {
+  const likelihood = grammarLikelihood(generation.input, generation.classes, generation.dagShare);
+  // A corpus from another grammar (a bare sentence file) has sentences this generator cannot draw.
+  const linear = [...new Set(corpus.heldOut.filter(isLinearSentence))].filter((s) =>
+    Number.isFinite(likelihood.logProbability(s)),
+  );
+  if (linear.length === 0) return null;
+  const unigram = unigramPerplexity(corpus.train, linear, encoder.vocabulary);
+  const floor = generatorPerplexity(likelihood, linear);
+  return {
+    sentences: linear.length,
+    perplexity: encoder.perplexity(linear),
+    unigramPerplexity: unigram,
+    generatorPerplexity: floor,
+    floorRatio: floor / unigram,
+  };
 }
 
 export interface EvaluateOptions {
@@ -142,6 +182,7 @@ export async function evaluateEncoder(
     perplexity,
     unigramPerplexity: unigram,
     perplexityRatio: perplexity / unigram,
+    floor: generatorFloor(encoder, corpus, generation),
     vggVsRandom: {
       knnPurity: knnPurity(vectors, labels, 5),
       silhouette: silhouette(vectors, labels),

@@ -39,7 +39,8 @@ export interface EvaluationRow {
 export interface FitPredict {
   /** `groups` = each training row's dataset, so inner model selection can validate on unseen datasets. */
   fit(X: number[][], y: number[], opts?: { groups?: string[] }): unknown;
-  predict(X: number[][]): ArrayLike<number>;
+  /** `groups` = each row's dataset, for regressors that keep what they learned of datasets seen in training. */
+  predict(X: number[][], opts?: { groups?: string[] }): ArrayLike<number>;
 }
 export type RegressorFactory = () => FitPredict;
 
@@ -87,7 +88,7 @@ export function randomSplit(
       train.map((r) => r.accuracy),
       { groups: train.map((r) => r.dataset) },
     );
-    const pred = model.predict(featureRows(test));
+    const pred = model.predict(featureRows(test), { groups: test.map((r) => r.dataset) });
     const actual = test.map((r) => r.accuracy);
     perRegressor[name] = { mse: mse(pred, actual), rmse: rmse(pred, actual), mae: mae(pred, actual) };
   }

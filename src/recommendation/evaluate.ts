@@ -12,8 +12,8 @@ import {
 } from '../evaluation/protocols';
 import { createRegressor, type RegressorSpec } from '../regressor/factory';
 import type { TransferabilityScores } from '../transferability';
-import { AccuracyRegressor } from '../regressor/selection';
-import { evaluationRows, rebuildWithout } from './rows';
+import type { AccuracyRegressor } from '../regressor/selection';
+import { evaluationRows, rebuildWithout, repositoryRegressor } from './rows';
 import type { CampaignResult, SimilarityTable } from './types';
 
 export interface EvaluationSummary {
@@ -67,7 +67,8 @@ export function evaluateRepository(
       row.scores = { logme: s.logme, leep: s.leep };
     });
   }
-  const selected = () => new AccuracyRegressor({ profile: 'mini', seed });
+  const encodingDim = encodings.values().next().value?.length ?? 0;
+  const selected = () => repositoryRegressor(table.datasets.length, encodingDim, seed);
 
   opts.onStep?.('80/20 split');
   const factories = Object.fromEntries(

@@ -1,6 +1,6 @@
 import { AccuracyRegressor, type AccuracyRegressorJSON } from '../regressor/selection';
 import { RepositoryRecord } from './record';
-import { evaluationRows, rowFeatures, type ModelDescriptor } from './rows';
+import { evaluationRows, repositoryRegressor, rowFeatures, type ModelDescriptor } from './rows';
 import type { CampaignResult, SimilarityTable } from './types';
 
 /** A recommendable option: an architecture, with weights pre-trained on `source` (null: train from scratch). */
@@ -31,7 +31,7 @@ export interface Recommendation {
 
 export interface RecommenderJSON {
   format: 'dlrec.recommender';
-  version: 2;
+  version: 3;
   datasets: string[];
   regressor: AccuracyRegressorJSON;
   candidates: (Omit<Candidate, 'encoding'> & { encoding: number[] })[];
@@ -39,7 +39,7 @@ export interface RecommenderJSON {
 }
 
 /** Bumped whenever the regressor's inputs change, so stored recommenders from older builds are refitted. */
-export const RECOMMENDER_VERSION = 2;
+export const RECOMMENDER_VERSION = 3;
 
 /**
  * Ranks (architecture, pre-training dataset) options for an unseen dataset by the accuracy the regressor
@@ -61,7 +61,8 @@ export class Recommender {
   ): this {
     const rows = evaluationRows(results, encodings, table);
     this.datasets = table.datasets;
-    this.regressor = new AccuracyRegressor({ profile: 'mini', seed }).fit(
+    const encodingDim = encodings.values().next().value?.length ?? 0;
+    this.regressor = repositoryRegressor(table.datasets.length, encodingDim, seed).fit(
       rows.map((r) => Array.from(r.features)),
       rows.map((r) => r.accuracy),
       { groups: rows.map((r) => r.dataset) },

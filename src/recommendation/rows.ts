@@ -1,5 +1,6 @@
 import type { EvaluationRow } from '../evaluation/protocols';
-import { composeFeatures, type FeatureLayout } from '../regressor/features';
+import { composeFeatures, scoreColumn, type FeatureLayout } from '../regressor/features';
+import { AccuracyRegressor } from '../regressor/selection';
 import { RECORD_COLUMNS, RepositoryRecord, type RecordFeatures } from './record';
 import type { CampaignResult, SimilarityTable } from './types';
 
@@ -14,6 +15,22 @@ export function featureLayout(datasets: number, encodingDim: number): FeatureLay
     descriptors: ['params', 'flops', 'depth'],
     scores: ['pretrained', 'sourceSimilarity', ...RECORD_COLUMNS],
   };
+}
+
+/**
+ * The accuracy regressor behind `recommend` and the evaluation. It learns the correction to the architecture's
+ * similarity-weighted record (its accuracy on the repository datasets most like the target), with each training
+ * dataset's mean correction removed — a new dataset's level cannot be learned from a handful of others — and is
+ * chosen by how well it ranks models within held-out datasets.
+ */
+export function repositoryRegressor(datasets: number, encodingDim: number, seed = 0): AccuracyRegressor {
+  return new AccuracyRegressor({
+    profile: 'mini',
+    seed,
+    priorColumn: scoreColumn(featureLayout(datasets, encodingDim), 'recordWeighted'),
+    centreGroups: true,
+    selectBy: 'groupKendall',
+  });
 }
 
 export interface ModelDescriptor {

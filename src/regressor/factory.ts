@@ -79,6 +79,8 @@ export function candidateGrid(profile: 'mini' | 'full' = 'mini'): RegressorSpec[
     return [
       { name: 'ridge', params: { alpha: 1 } },
       { name: 'ridge', params: { alpha: 100 } },
+      // Near-zero corrections: lets selection keep a prior (AccuracyRegressor.priorColumn) when nothing beats it.
+      { name: 'ridge', params: { alpha: 1e4 } },
       { name: 'svr-rbf', params: { C: 1, epsilon: 0.01 } },
       { name: 'svr-linear', params: { C: 0.01, epsilon: 0.01 } },
       { name: 'svr-poly', params: { C: 1, epsilon: 0.01, degree: 2, coef0: 1 } },
@@ -92,7 +94,7 @@ export function candidateGrid(profile: 'mini' | 'full' = 'mini'): RegressorSpec[
     ];
   }
   const out: RegressorSpec[] = [];
-  for (const alpha of [0.1, 1, 10, 100, 1000]) out.push({ name: 'ridge', params: { alpha } });
+  for (const alpha of [0.1, 1, 10, 100, 1000, 1e4, 1e5]) out.push({ name: 'ridge', params: { alpha } });
   for (const C of [0.1, 1, 10]) {
     for (const epsilon of [0.005, 0.02]) {
       out.push({ name: 'svr-rbf', params: { C, epsilon } });

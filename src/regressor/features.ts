@@ -59,6 +59,13 @@ export function composeFeatures(parts: FeatureParts, layout: FeatureLayout): Flo
   return out;
 }
 
+/** The column of a named score (FeatureLayout.scores) in composed rows. */
+export function scoreColumn(layout: FeatureLayout, score: string): number {
+  const j = layout.scores.indexOf(score);
+  if (j < 0) throw new RegressorInputError(`the feature layout has no score '${score}'`);
+  return layout.similarity + layout.encoding + layout.descriptors.length + j;
+}
+
 export function featureNames(layout: FeatureLayout, sources: string[] = []): string[] {
   return [
     ...Array.from({ length: layout.similarity }, (_, i) => `similarity:${sources[i] ?? i}`),

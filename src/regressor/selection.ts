@@ -13,6 +13,7 @@ import {
   type FeatureInput,
 } from './matrix';
 import type { RegressorJSON } from './base';
+import { kendallTauB } from '../evaluation/metrics';
 
 /**
  * Fold index per row. With `groups`, whole groups (e.g. datasets) share a fold so validation is on unseen groups;
@@ -110,6 +111,19 @@ export interface AccuracyRegressorParams {
   top: number;
   /** Predictions are clamped to this range (accuracies live in [0, 1]); null = no clamp. */
   clip: [number, number] | null;
+  /**
+   * A column holding a prior prediction (e.g. the architecture's accuracy elsewhere): the candidates learn
+   * the correction to it, and predictions add it back. null = learn the target itself.
+   */
+  priorColumn: number | null;
+  /**
+   * Remove each group's mean from the learned target (with `groups` at fit time). A group's level cannot be
+   * learned for a group never seen — a new dataset — so fitting it only adds noise there; rows of a group seen
+   * in training (predict with `groups`) get their group's mean back.
+   */
+  centreGroups: boolean;
+  /** Validation criterion: lowest RMSE, or highest mean Kendall τ within groups (ranking what matters). */
+  selectBy: 'rmse' | 'groupKendall';
 }
 
 export interface AccuracyRegressorJSON {
@@ -117,10 +131,23 @@ export interface AccuracyRegressorJSON {
   params: AccuracyRegressorParams;
   validation: { name: string; params?: Record<string, unknown>; rmse: number; mae: number }[];
   members: RegressorJSON[];
+  groupMeans?: Record<string, number>;
+}
+
+function groupMeans(values: ArrayLike<number>, groups: string[]): Record<string, number> {
+  const sums: Record<string, [number, number]> = {};
+  groups.forEach((g, i) => {
+    const s = (sums[g] ??= [0, 0]);
+    s[0] += values[i];
+    s[1]++;
+  });
+  return Object.fromEntries(Object.entries(sums).map(([g, [sum, n]]) => [g, sum / n]));
 }
 
 export class AccuracyRegressor {
   private members: Regressor[] = [];
+  /** Each training group's mean correction (centreGroups), added back for rows of that group. */
+  private groupMeans: Record<string, number> = {};
   validation: ValidationScore[] = [];
   readonly params: AccuracyRegressorParams;
 
@@ -131,6 +158,9 @@ export class AccuracyRegressor {
       seed: p.seed ?? 0,
       top: p.top ?? 1,
       clip: p.clip === undefined ? [0, 1] : p.clip,
+      priorColumn: p.priorColumn ?? null,
+      centreGroups: p.centreGroups ?? false,
+      selectBy: p.selectBy ?? 'rmse',
     };
     if (this.params.candidates.length === 0)
       throw new RegressorInputError('no candidate regressors to choose from');
@@ -140,21 +170,69 @@ export class AccuracyRegressor {
   /** `groups` (e.g. the dataset of each row) makes validation folds hold out whole groups. */
   fit(X: FeatureInput, y: ArrayLike<number>, opts: { groups?: ArrayLike<string | number> } = {}): this {
     const { folds, seed } = this.params;
-    this.validation = this.params.candidates
-      .map((spec) => crossValidate(spec, X, y, { folds, seed, groups: opts.groups }))
-      .sort((a, b) => a.rmse - b.rmse);
+    const prior = this.prior(X, y.length);
+    const target = Float64Array.from(y, (v, i) => v - prior[i]);
+    this.groupMeans = {};
+    if (this.params.centreGroups && opts.groups) {
+      const groups = Array.from(opts.groups, String);
+      this.groupMeans = groupMeans(target, groups);
+      target.forEach((v, i) => (target[i] = v - this.groupMeans[groups[i]]));
+    }
+    const validation = this.params.candidates.map((spec) =>
+      crossValidate(spec, X, target, { folds, seed, groups: opts.groups }),
+    );
+    const score = new Map(validation.map((v) => [v, this.selectionScore(v, y, prior, opts.groups)]));
+    this.validation = validation.sort((a, b) => score.get(a)! - score.get(b)! || a.rmse - b.rmse);
     const chosen = this.validation.slice(0, this.params.top);
-    this.members = chosen.map((v) => createRegressor(v.spec.name, v.spec.params).fit(X, y));
+    this.members = chosen.map((v) => createRegressor(v.spec.name, v.spec.params).fit(X, target));
     return this;
   }
 
-  predict(X: FeatureInput): Float64Array {
+  /** `groups`: rows of groups seen in training get their group's learned level back (see centreGroups). */
+  predict(X: FeatureInput, opts: { groups?: ArrayLike<string | number> } = {}): Float64Array {
     if (this.members.length === 0)
       throw new RegressorInputError('AccuracyRegressor is not fitted: call fit() or fromJSON()');
     const out = new Float64Array(this.members[0].predict(X));
     for (const m of this.members.slice(1)) m.predict(X).forEach((v, i) => (out[i] += v));
+    const prior = this.prior(X, out.length);
+    const groups = opts.groups ? Array.from(opts.groups, String) : [];
     const [lo, hi] = this.params.clip ?? [-Infinity, Infinity];
-    return out.map((v) => Math.min(hi, Math.max(lo, v / this.members.length)));
+    return out.map((v, i) => {
+      const level = this.groupMeans[groups[i]] ?? 0;
+      return Math.min(hi, Math.max(lo, v / this.members.length + prior[i] + level));
+    });
+  }
+
+  /** The prior column's values (zeros without one). */
+  private prior(X: FeatureInput, rows: number): Float64Array {
+    const col = this.params.priorColumn;
+    if (col === null) return new Float64Array(rows);
+    const m = toDenseMatrix(X, { rows });
+    if (!(col >= 0 && col < m.cols))
+      throw new RegressorInputError(`prior column ${col} is outside the ${m.cols} features`);
+    return Float64Array.from({ length: m.rows }, (_, i) => m.data[i * m.cols + col]);
+  }
+
+  /** Lower is better: validation RMSE, or minus the mean within-group Kendall τ of the out-of-fold predictions. */
+  private selectionScore(
+    v: ValidationScore,
+    y: ArrayLike<number>,
+    prior: Float64Array,
+    groups?: ArrayLike<string | number>,
+  ): number {
+    if (this.params.selectBy === 'rmse' || !groups) return v.rmse;
+    const byGroup = new Map<string, number[]>();
+    Array.from(groups, String).forEach((g, i) => byGroup.set(g, [...(byGroup.get(g) ?? []), i]));
+    const taus = [...byGroup.values()]
+      .filter((rows) => rows.length >= 2)
+      .map((rows) =>
+        kendallTauB(
+          rows.map((i) => v.predictions[i] + prior[i]),
+          rows.map((i) => y[i]),
+        ),
+      )
+      .filter(Number.isFinite);
+    return taus.length ? -taus.reduce((a, b) => a + b, 0) / taus.length : v.rmse;
   }
 
   toJSON(): AccuracyRegressorJSON {
@@ -168,6 +246,7 @@ export class AccuracyRegressor {
         mae: v.mae,
       })),
       members: this.members.map((m) => m.toJSON()),
+      groupMeans: this.groupMeans,
     };
   }
 
@@ -179,6 +258,7 @@ export class AccuracyRegressor {
     }
     const r = new AccuracyRegressor(json.params);
     r.members = json.members.map((m) => regressorFromJSON(m));
+    r.groupMeans = json.groupMeans ?? {};
     r.validation = json.validation.map((v) => ({
       spec: { name: v.name as RegressorSpec['name'], params: v.params },
       rmse: v.rmse,

@@ -45,6 +45,10 @@ test('encoder experiment: the smoke profile trains both stages and writes the t-
     assert.ok(r.unigramPerplexity > 1);
     assert.ok(r.vggVsRandom.knnPurity >= 0 && r.vggVsRandom.knnPurity <= 1);
     assert.ok(r.vggVsRandom.silhouette >= -1 && r.vggVsRandom.silhouette <= 1);
+    // The generator's own perplexity is the floor: below the unigram's, and no trained model beats it.
+    assert.ok(r.floor && r.floor.sentences > 0);
+    assert.ok(r.floor.generatorPerplexity < r.floor.unigramPerplexity);
+    assert.ok(r.floor.perplexity >= r.floor.generatorPerplexity, JSON.stringify(r.floor));
     assert.ok(existsSync(r.plot));
     assert.equal((readFileSync(r.plot, 'utf8').match(/<circle /g) ?? []).length, 2 * 20 + 2);
   } finally {

@@ -11,6 +11,7 @@ import {
   regressorFromJSON,
   seededRandom,
 } from '../../src/regressor';
+import { kendallTauB } from '../../src/evaluation/metrics';
 
 // Nonlinear target in 2 of 6 features: tree/kernel models must beat a linear one under validation.
 const rand = seededRandom(5);
@@ -120,4 +121,69 @@ test('the mini candidate grid covers every regressor family', () => {
   const names = new Set(candidateGrid('mini').map((c) => c.name));
   for (const n of REGRESSOR_NAMES) assert.ok(names.has(n), n);
   assert.ok(candidateGrid('full').length > candidateGrid('mini').length);
+});
+
+// A prior column (col 0) that is already nearly right, a within-group effect of col 1, and a level per group.
+function priorData(seed: number) {
+  const r = seededRandom(seed);
+  const Xp: number[][] = [];
+  const yp: number[] = [];
+  const gp: string[] = [];
+  for (let i = 0; i < 120; i++) {
+    const g = i % 6;
+    const prior = 0.2 + 0.6 * r();
+    const x1 = r() * 2 - 1;
+    Xp.push([prior, x1, r()]);
+    yp.push(prior + 0.08 * x1 + (0.1 * (g - 2.5)) / 2.5 + 0.005 * (r() - 0.5));
+    gp.push(`ds${g}`);
+  }
+  return { Xp, yp, gp };
+}
+
+test('priorColumn + centreGroups: learns the correction to the prior, not the level of groups it cannot see', () => {
+  const { Xp, yp, gp } = priorData(9);
+  const candidates = [
+    { name: 'ridge' as const, params: { alpha: 1e-3 } },
+    { name: 'ridge' as const, params: { alpha: 1e6 } },
+  ];
+  const m = new AccuracyRegressor({ candidates, folds: 3, priorColumn: 0, centreGroups: true, clip: null });
+  m.fit(Xp, yp, { groups: gp });
+  assert.deepEqual(m.validation[0].spec.params, { alpha: 1e-3 });
+  const row = [0.5, 0.5, 0.5];
+  // An unseen group: prior + within-group effect + the mean level (0 by construction).
+  const unseen = m.predict([row])[0];
+  assert.ok(Math.abs(unseen - (0.5 + 0.04)) < 0.01, `unseen ${unseen}`);
+  // A group seen in training gets its level back: ds5 sits 0.1 above the mean.
+  const seen = m.predict([row], { groups: ['ds5'] })[0];
+  assert.ok(Math.abs(seen - (0.5 + 0.04 + 0.1)) < 0.01, `seen ${seen}`);
+  const back = AccuracyRegressor.fromJSON(JSON.parse(JSON.stringify(m.toJSON())));
+  assert.equal(back.predict([row], { groups: ['ds5'] })[0], seen);
+  assert.throws(
+    () => new AccuracyRegressor({ candidates, priorColumn: 7 }).fit(Xp, yp),
+    /prior column 7 is outside the 3 features/,
+  );
+});
+
+test("selectBy 'groupKendall' orders candidates by the within-group ranking of their out-of-fold predictions", () => {
+  const { Xp, yp, gp } = priorData(4);
+  const m = new AccuracyRegressor({
+    candidates: candidateGrid('mini').filter((c) => c.name === 'ridge' || c.name === 'svr-linear'),
+    folds: 3,
+    priorColumn: 0,
+    centreGroups: true,
+    selectBy: 'groupKendall',
+  }).fit(Xp, yp, { groups: gp });
+  const tau = (pred: Float64Array) => {
+    const taus = [...new Set(gp)].map((g) => {
+      const idx = gp.flatMap((x, i) => (x === g ? [i] : []));
+      return kendallTauB(
+        idx.map((i) => pred[i] + Xp[i][0]),
+        idx.map((i) => yp[i]),
+      );
+    });
+    return taus.reduce((a, b) => a + b, 0) / taus.length;
+  };
+  const scores = m.validation.map((v) => tau(v.predictions));
+  for (let i = 1; i < scores.length; i++) assert.ok(scores[i - 1] >= scores[i], scores.join(' '));
+  assert.ok(scores[0] > scores[scores.length - 1]);
 });
