@@ -156,6 +156,7 @@ interface EncoderExperimentFile {
   perplexity?: number;
   unigramPerplexity?: number;
   vggVsRandom?: { knnPurity: number; silhouette: number };
+  floor?: { perplexity: number; generatorPerplexity: number } | null;
 }
 
 /** Everything the report draws, read from the stored artifacts. */
@@ -182,6 +183,7 @@ export async function reportData(
     silhouette: experiment.vggVsRandom?.silhouette,
     perplexity: experiment.perplexity,
     unigramPerplexity: experiment.unigramPerplexity,
+    floor: experiment.floor ?? undefined,
   };
   return {
     meta,

@@ -7,12 +7,23 @@ import type { CommandContext } from './output';
 /**
  * Starts a workflow (or attaches to the running/finished one with the same id: re-running a command
  * resumes instead of duplicating), shows its `progress` query as a bar, and returns its result.
+ * A failed or terminated run is started anew (its stored artifacts are reused).
  */
 export async function runWorkflow<W extends Workflow>(
   ctx: CommandContext,
   client: Client,
   workflow: W,
-  opts: { workflowId: string; taskQueue: string; args: Parameters<W>; label: string },
+  opts: {
+    workflowId: string;
+    taskQueue: string;
+    args: Parameters<W>;
+    label: string;
+    /**
+     * Start a new run when the last one completed (instead of returning its result): for workflows whose
+     * activities reuse their stored artifacts, so a new run redoes only what a newer dlrec computes differently.
+     */
+    rerunCompleted?: boolean;
+  },
 ): Promise<WorkflowResultType<W>> {
   let handle: WorkflowHandle<W>;
   try {
@@ -20,7 +31,7 @@ export async function runWorkflow<W extends Workflow>(
       workflowId: opts.workflowId,
       taskQueue: opts.taskQueue,
       args: opts.args,
-      workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+      workflowIdReusePolicy: opts.rerunCompleted ? 'ALLOW_DUPLICATE' : 'ALLOW_DUPLICATE_FAILED_ONLY',
     } as unknown as WorkflowStartOptions<W>);
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;

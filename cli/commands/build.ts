@@ -32,6 +32,8 @@ export function register(program: Command): void {
         taskQueue: CPU_QUEUE,
         args: [{ profile: o.profile }],
         label: `build ${o.profile}`,
+        // A finished build is re-run: every stage finds its artifacts, so only what changed is redone.
+        rerunCompleted: true,
       }),
     );
     // The report lives in the store; copy it next to the user.

@@ -13,20 +13,35 @@ export interface DenseLstmLayer {
   bias: Float32Array;
 }
 
-interface LayerBuffers {
-  /** Weights [4D, 2D], the input [x; h] (2D) and the gate pre-activations z (4D), with byte offsets. */
-  w: Float32Array;
-  xh: Float32Array;
-  z: Float32Array;
-  wPtr: number;
-  xhPtr: number;
-  zPtr: number;
+/** A float array inside the kernel's memory, with its byte offset (what the wasm kernel takes). */
+interface Region {
+  a: Float32Array;
+  ptr: number;
 }
+
+interface LayerBuffers {
+  /** Input and recurrent weights, each [4D, D] row-major (the two column halves of the layer's [4D, 2D]). */
+  wx: Region;
+  wh: Region;
+  /** Each row of wx as a region of its own. */
+  wxRows: Region[];
+}
+
+/** Steps whose input projections are computed together: their inputs stay in cache while Wx streams once. */
+const BLOCK = 64;
 
 export class LstmInference {
   private readonly buffers: LayerBuffers[];
   private readonly kernel: MatVec | null;
   private readonly c: Float32Array[];
+  /** Shared scratch: a block of inputs [BLOCK, D], their projections [4D, BLOCK], h (D) and z = Wh·h (4D). */
+  private readonly x: Region;
+  private readonly xRow: Region;
+  private readonly zx: Region;
+  private readonly h: Region;
+  private readonly z: Region;
+  /** The first layer's input projection Wx·embedding per token id, computed on first use (tokens recur). */
+  private readonly tokenProjections = new Map<number, Float32Array>();
 
   constructor(
     private readonly embedding: Float32Array,
@@ -35,25 +50,34 @@ export class LstmInference {
     options: { simd?: boolean } = {},
   ) {
     const d = dim;
-    const perLayer = 4 * d * 2 * d + 2 * d + 4 * d;
-    const useSimd = (options.simd ?? true) && (2 * d) % 16 === 0;
-    const simd = useSimd ? simdMatVec(layers.length * perLayer * 4) : null;
+    const floats = layers.length * 8 * d * d + BLOCK * d + 4 * d * BLOCK + d + 4 * d;
+    const simd = (options.simd ?? true) && d % 16 === 0 ? simdMatVec(floats * 4) : null;
     this.kernel = simd?.matvec ?? null;
-    const heap = simd?.heap ?? new Float32Array(layers.length * perLayer);
-    this.buffers = layers.map((layer, l) => {
-      const base = l * perLayer;
-      const at = (offset: number, length: number) => heap.subarray(base + offset, base + offset + length);
-      const w = at(0, 8 * d * d);
-      w.set(layer.w);
-      return {
-        w,
-        xh: at(8 * d * d, 2 * d),
-        z: at(8 * d * d + 2 * d, 4 * d),
-        wPtr: base * 4,
-        xhPtr: (base + 8 * d * d) * 4,
-        zPtr: (base + 8 * d * d + 2 * d) * 4,
-      };
+    const heap = simd?.heap ?? new Float32Array(floats);
+    let next = 0;
+    const region = (length: number): Region => {
+      const r = { a: heap.subarray(next, next + length), ptr: next * 4 };
+      next += length;
+      return r;
+    };
+    this.buffers = layers.map((layer) => {
+      const wx = region(4 * d * d);
+      const wh = region(4 * d * d);
+      for (let r = 0; r < 4 * d; r++) {
+        wx.a.set(layer.w.subarray(r * 2 * d, r * 2 * d + d), r * d);
+        wh.a.set(layer.w.subarray(r * 2 * d + d, (r + 1) * 2 * d), r * d);
+      }
+      const wxRows = Array.from({ length: 4 * d }, (_, r) => ({
+        a: wx.a.subarray(r * d, (r + 1) * d),
+        ptr: wx.ptr + r * d * 4,
+      }));
+      return { wx, wh, wxRows };
     });
+    this.x = region(BLOCK * d);
+    this.xRow = { a: this.x.a.subarray(0, d), ptr: this.x.ptr };
+    this.zx = region(4 * d * BLOCK);
+    this.h = region(d);
+    this.z = region(4 * d);
     this.c = layers.map(() => new Float32Array(d));
   }
 
@@ -61,35 +85,69 @@ export class LstmInference {
     return this.kernel !== null;
   }
 
+  /** zx[r·n + k] = Wx·embedding(ids[k]) of the first layer, from the per-token cache. */
+  private projectTokens(ids: Int32Array): void {
+    const d = this.dim;
+    const n = ids.length;
+    const { x, z, zx } = this;
+    const wx = this.buffers[0].wx;
+    ids.forEach((id, k) => {
+      let p = this.tokenProjections.get(id);
+      if (!p) {
+        x.a.set(this.embedding.subarray(id * d, id * d + d));
+        this.matVec(wx, 0, this.xRow, z, 0, 4 * d, d);
+        p = z.a.slice();
+        this.tokenProjections.set(id, p);
+      }
+      for (let r = 0; r < 4 * d; r++) zx.a[r * n + k] = p[r];
+    });
+  }
+
+  /** out[0..rows) = W · v for W [rows, cols] at w (the SIMD kernel, else scalar JS). */
+  private matVec(w: Region, wRow: number, v: Region, out: Region, outAt: number, rows: number, cols: number) {
+    if (this.kernel) this.kernel(w.ptr + wRow * cols * 4, v.ptr, out.ptr + outAt * 4, rows, cols);
+    else matVec(out.a.subarray(outAt, outAt + rows), w.a.subarray(wRow * cols, (wRow + rows) * cols), v.a);
+  }
+
   /**
    * The top layer's hidden state after reading `ids` from a zero state. Runs layer by layer (all
-   * steps of one layer, then the next) so only one layer's weights need to stay in cache.
+   * steps of one layer, then the next). Within a layer the input projections Wx·x_t of a block of
+   * steps come first, row by row of Wx against all the block's inputs (Wx read once, not once per
+   * step); then each step adds Wh·h_{t-1}.
    */
   finalHidden(ids: Int32Array): Float32Array {
     const d = this.dim;
     const steps = ids.length;
-    let inputs = new Float32Array(steps * d);
-    ids.forEach((id, t) => inputs.set(this.embedding.subarray(id * d, id * d + d), t * d));
+    let inputs = new Float32Array(0); // the first layer reads its token projections instead
+    const { x, zx, h, z } = this;
     this.buffers.forEach((b, l) => {
-      const { xh, z } = b;
       const c = this.c[l];
       const bias = this.layers[l].bias;
-      xh.fill(0);
+      h.a.fill(0);
       c.fill(0);
       const outputs = new Float32Array(steps * d);
-      for (let t = 0; t < steps; t++) {
-        xh.set(inputs.subarray(t * d, t * d + d), 0); // xh = [x_t; h_{t-1}]
-        if (this.kernel) this.kernel(b.wPtr, b.xhPtr, b.zPtr, 4 * d, 2 * d);
-        else matVec(z, b.w, xh);
-        for (let j = 0; j < d; j++) {
-          const i = sigmoid(z[j] + bias[j]);
-          const f = sigmoid(z[d + j] + bias[d + j]);
-          const g = Math.tanh(z[2 * d + j] + bias[2 * d + j]);
-          const o = sigmoid(z[3 * d + j] + bias[3 * d + j]);
-          c[j] = f * c[j] + i * g;
-          xh[d + j] = o * Math.tanh(c[j]);
+      for (let t0 = 0; t0 < steps; t0 += BLOCK) {
+        const n = Math.min(BLOCK, steps - t0);
+        if (l === 0) this.projectTokens(ids.subarray(t0, t0 + n));
+        else {
+          x.a.set(inputs.subarray(t0 * d, (t0 + n) * d));
+          // zx[r·n + k] = Wx[r] · x_k: the block's inputs act as the matrix, one row of Wx as the vector.
+          for (let r = 0; r < 4 * d; r++) this.matVec(x, 0, b.wxRows[r], zx, r * n, n, d);
         }
-        outputs.set(xh.subarray(d, 2 * d), t * d);
+        for (let k = 0; k < n; k++) {
+          this.matVec(b.wh, 0, h, z, 0, 4 * d, d);
+          const zz = z.a;
+          const px = zx.a;
+          for (let j = 0; j < d; j++) {
+            const i = sigmoid(zz[j] + px[j * n + k] + bias[j]);
+            const f = sigmoid(zz[d + j] + px[(d + j) * n + k] + bias[d + j]);
+            const g = Math.tanh(zz[2 * d + j] + px[(2 * d + j) * n + k] + bias[2 * d + j]);
+            const o = sigmoid(zz[3 * d + j] + px[(3 * d + j) * n + k] + bias[3 * d + j]);
+            c[j] = f * c[j] + i * g;
+            h.a[j] = o * Math.tanh(c[j]);
+          }
+          outputs.set(h.a, (t0 + k) * d);
+        }
       }
       inputs = outputs;
     });

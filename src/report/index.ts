@@ -153,6 +153,12 @@ export async function renderReport(data: ReportData, outDir: string): Promise<Re
         ['silhouette', fmt(enc.silhouette)],
         ['perplexity', fmt(enc.perplexity, 1)],
         ['unigram perplexity', fmt(enc.unigramPerplexity, 1)],
+        ...(enc.floor
+          ? [
+              ['perplexity on linear models', fmt(enc.floor.perplexity, 1)],
+              ["the generator's own there (the floor)", fmt(enc.floor.generatorPerplexity, 1)],
+            ]
+          : []),
       ]
         .map(([k, v]) => `<span class="stat">${k} <b>${v}</b></span>`)
         .join('')
@@ -225,7 +231,9 @@ export async function renderReport(data: ReportData, outDir: string): Promise<Re
       kind: 'chart',
       howToRead:
         'Each point is one architecture encoded by the language-model encoder and projected to 2-D. ' +
-        '<b>Separate clusters</b> mean the encoding tells VGG-like networks from random ones; kNN purity near 1 says the same in numbers.',
+        '<b>Separate clusters</b> mean the encoding tells VGG-like networks from random ones; kNN purity near 1 says the same in numbers. ' +
+        "Perplexity: lower = the language model predicts the next layer better; the generator's own perplexity is the floor, " +
+        'since the grammar draws layer hyper-parameters at random.',
       body: enc?.points.length
         ? `<div class="stats">${encStats}</div>` + (await chart('encoder-tsne', tsneSpec(enc.points)))
         : null,

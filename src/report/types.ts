@@ -46,6 +46,8 @@ export interface EncoderExperimentResult {
   silhouette?: number;
   perplexity?: number;
   unigramPerplexity?: number;
+  /** On the held-out linear models' sentences: the language model's and the generator's own perplexity (the floor). */
+  floor?: { perplexity: number; generatorPerplexity: number };
 }
 
 /** One fine-tuning run of the training campaign. */

@@ -27,7 +27,7 @@ test('SIMD matVec kernel equals a naive product', () => {
 });
 
 test('LstmInference: SIMD and scalar paths agree; odd dims fall back to scalar', () => {
-  for (const dim of [8, 12, 6]) {
+  for (const dim of [16, 12, 6]) {
     const vocab = 10;
     const layers = [0, 1, 2].map(() => ({
       w: randomArray(4 * dim * 2 * dim, 0.6),
@@ -36,7 +36,7 @@ test('LstmInference: SIMD and scalar paths agree; odd dims fall back to scalar',
     const embedding = randomArray(vocab * dim, 2);
     const simd = new LstmInference(embedding, layers, dim);
     const scalar = new LstmInference(embedding, layers, dim, { simd: false });
-    assert.equal(simd.usesSimd, (2 * dim) % 16 === 0);
+    assert.equal(simd.usesSimd, dim % 16 === 0);
     assert.equal(scalar.usesSimd, false);
     const ids = Int32Array.from([0, 3, 9, 1, 1, 4]);
     const a = simd.finalHidden(ids);
@@ -45,5 +45,49 @@ test('LstmInference: SIMD and scalar paths agree; odd dims fall back to scalar',
     for (let i = 0; i < dim; i++) assert.ok(Math.abs(a[i] - b[i]) < 1e-5);
     // Each call starts from a zero state.
     assert.deepEqual(simd.finalHidden(ids), a);
+  }
+});
+
+/** A direct transcription of the LSTM on the [4D, 2D] layout (gates i, f, g, o), as the oracle. */
+function naiveFinalHidden(
+  embedding: Float32Array,
+  layers: { w: Float32Array; bias: Float32Array }[],
+  d: number,
+  ids: Int32Array,
+) {
+  let inputs = Array.from(ids, (id) => Array.from(embedding.subarray(id * d, id * d + d)));
+  const sig = (v: number) => 1 / (1 + Math.exp(-v));
+  for (const { w, bias } of layers) {
+    let h = new Array(d).fill(0);
+    const c = new Array(d).fill(0);
+    const out: number[][] = [];
+    for (const x of inputs) {
+      const xh = [...x, ...h];
+      const z = Array.from({ length: 4 * d }, (_, r) =>
+        xh.reduce((s, v, k) => s + w[r * 2 * d + k] * v, bias[r]),
+      );
+      h = h.map((_, j) => {
+        c[j] = sig(z[d + j]) * c[j] + sig(z[j]) * Math.tanh(z[2 * d + j]);
+        return sig(z[3 * d + j]) * Math.tanh(c[j]);
+      });
+      out.push(h);
+    }
+    inputs = out;
+  }
+  return inputs[inputs.length - 1];
+}
+
+test('LstmInference: sentences longer than one block of steps match the naive LSTM', () => {
+  const dim = 16;
+  const layers = [0, 1, 2].map(() => ({
+    w: randomArray(8 * dim * dim, 0.6),
+    bias: randomArray(4 * dim, 0.2),
+  }));
+  const embedding = randomArray(10 * dim, 2);
+  const ids = Int32Array.from({ length: 150 }, (_, i) => (i * 7) % 10);
+  const expected = naiveFinalHidden(embedding, layers, dim, ids);
+  for (const simd of [true, false]) {
+    const got = new LstmInference(embedding, layers, dim, { simd }).finalHidden(ids);
+    for (let i = 0; i < dim; i++) assert.ok(Math.abs(got[i] - expected[i]) < 1e-4, `simd ${simd} [${i}]`);
   }
 });
