@@ -21,8 +21,11 @@ export interface Recommendation {
   predictedAccuracy: number;
   evidence: {
     sourceAccuracy?: number;
-    /** Accuracies this option actually reached on the repository datasets most similar to the target. */
-    nearestResults: { dataset: string; similarity: number; accuracy: number }[];
+    /**
+     * Accuracies this architecture actually reached on the two repository datasets most similar to the
+     * target: trained from scratch (sourceDataset null) and fine-tuned from this option's source, where run.
+     */
+    nearestResults: { dataset: string; similarity: number; accuracy: number; sourceDataset: string | null }[];
     params: number;
     flops: number;
     weightsKey?: string;
@@ -128,9 +131,17 @@ export class Recommender {
           nearestResults: nearest.flatMap((j) =>
             this.results
               .filter(
-                (r) => r.modelId === c.modelId && r.source === c.source && r.dataset === this.datasets[j],
+                (r) =>
+                  r.modelId === c.modelId &&
+                  (r.source === null || r.source === c.source) &&
+                  r.dataset === this.datasets[j],
               )
-              .map((r) => ({ dataset: r.dataset, similarity: vector[j], accuracy: r.accuracy })),
+              .map((r) => ({
+                dataset: r.dataset,
+                similarity: vector[j],
+                accuracy: r.accuracy,
+                sourceDataset: r.source,
+              })),
           ),
           params: c.params,
           flops: c.flops,
