@@ -49,40 +49,50 @@ const keepOr = <T>(x: T, keep: number, fresh: Dist<T>): Dist<T> => [
 ];
 const KERNELS = [1, 2, 3, 4, 5];
 
-function convDraws(): Dist<Layer> {
-  const out: Dist<Layer> = [];
-  for (const [kr, pkr] of uniform(KERNELS))
-    for (const [kc, pkc] of keepOr(kr, C.convSquareKernel, uniform(KERNELS)))
-      for (const [sr, psr] of uniform(STRIDE_DRAW))
-        for (const [sc, psc] of keepOr(sr, C.convSameStride, uniform(STRIDE_DRAW)))
-          for (const [padding, pp] of coin(C.convSamePadding, 'SAME', 'VALID'))
-            for (const [filters, pf] of uniform(CONV_FILTERS))
-              out.push([
-                {
-                  type: 'Convolution2D',
-                  params: { filters, kernel: [kr, kc], strides: [sr, sc], padding },
-                } as Layer,
-                pkr * pkc * psr * psc * pp * pf,
-              ]);
+type Window = { kernel: [number, number]; strides: [number, number]; padding: 'SAME' | 'VALID' };
+
+/** A window layer's kernel, strides and padding, drawn as the grammar does for convolutions and pooling. */
+function windowDraws(
+  kernels: number[],
+  keepKernel: number,
+  strides: number[],
+  keepStride: number,
+  same: number,
+) {
+  const out: Dist<Window> = [];
+  for (const [kr, pkr] of uniform(kernels))
+    for (const [kc, pkc] of keepOr(kr, keepKernel, uniform(kernels)))
+      for (const [sr, psr] of uniform(strides))
+        for (const [sc, psc] of keepOr(sr, keepStride, uniform(strides)))
+          for (const [padding, pp] of coin(same, 'SAME' as const, 'VALID' as const))
+            out.push([{ kernel: [kr, kc], strides: [sr, sc], padding }, pkr * pkc * psr * psc * pp]);
   return out;
 }
 
+function convDraws(): Dist<Layer> {
+  const windows = windowDraws(KERNELS, C.convSquareKernel, STRIDE_DRAW, C.convSameStride, C.convSamePadding);
+  return windows.flatMap(([w, pw]) =>
+    uniform(CONV_FILTERS).map(([filters, pf]): [Layer, number] => [
+      { type: 'Convolution2D', params: { filters, ...w } } as Layer,
+      pw * pf,
+    ]),
+  );
+}
+
 function poolDraws(): Dist<Layer> {
-  const out: Dist<Layer> = [];
-  for (const [kr, pkr] of uniform(POOL_KERNEL_DRAW))
-    for (const [kc, pkc] of keepOr(kr, C.poolSquareKernel, uniform(POOL_KERNEL_DRAW)))
-      for (const [sr, psr] of uniform(POOL_STRIDE_DRAW))
-        for (const [sc, psc] of keepOr(sr, C.poolSameStride, uniform(POOL_STRIDE_DRAW)))
-          for (const [func, pfn] of coin(C.poolMax, 'MAX', 'AVERAGE'))
-            for (const [padding, pp] of coin(C.poolSamePadding, 'SAME', 'VALID'))
-              out.push([
-                {
-                  type: 'Pooling2D',
-                  params: { func, kernel: [kr, kc], strides: [sr, sc], padding },
-                } as Layer,
-                pkr * pkc * psr * psc * pfn * pp,
-              ]);
-  return out;
+  const windows = windowDraws(
+    POOL_KERNEL_DRAW,
+    C.poolSquareKernel,
+    POOL_STRIDE_DRAW,
+    C.poolSameStride,
+    C.poolSamePadding,
+  );
+  return windows.flatMap(([w, pw]) =>
+    coin(C.poolMax, 'MAX', 'AVERAGE').map(([func, pf]): [Layer, number] => [
+      { type: 'Pooling2D', params: { func, ...w } } as Layer,
+      pw * pf,
+    ]),
+  );
 }
 
 function kindDraws(kind: BodyKind): Dist<Layer> {
