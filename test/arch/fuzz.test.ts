@@ -15,10 +15,11 @@ import {
   zooModel,
 } from '../../src/arch';
 import { Rng } from '../../src/arch/generator';
+import { referenceFile } from '../helpers/reference';
 
 const ROOT = path.join(__dirname, '..', '..');
 const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'arch');
-const NLDS = JSON.parse(fs.readFileSync('/work/shared/reference/nlds-example.json', 'utf8'));
+const NLDS = JSON.parse(fs.readFileSync(referenceFile('nlds-example.json'), 'utf8'));
 
 const SEEDS: unknown[] = [
   NLDS,

@@ -2,16 +2,17 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { analyze, importNlds, ImportError, parseSpec, toSentences, tokenizeFile } from '../../src/arch';
+import { referenceFile } from '../helpers/reference';
 
 /** Mutable parsed JSON, for building broken documents. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Doc = any;
 
-const EXAMPLE = '/work/shared/reference/nlds-example.json';
+const EXAMPLE = referenceFile('nlds-example.json');
 
 /** The golden sentence, as printed (indented) in the reference README. */
 function goldenSentence(): string {
-  const readme = fs.readFileSync('/work/shared/reference/README.md', 'utf8');
+  const readme = fs.readFileSync(referenceFile('README.md'), 'utf8');
   const line = readme.split('\n').find((l) => /^\s+Convolution2D_/.test(l));
   assert.ok(line, 'README holds the sentence');
   return line.trim();

@@ -2,8 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { tokenFor, vocabulary, UNK, type LayerSpec } from '../../src/arch';
+import { referenceFile } from '../helpers/reference';
 
-const REFERENCE_VOCAB = '/work/shared/reference/vocab.txt';
+const REFERENCE_VOCAB = referenceFile('vocab.txt');
 const conv = (
   filters: number,
   k: [number, number],
