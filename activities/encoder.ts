@@ -11,7 +11,12 @@ import type { ArchitectureSpec } from '../src/arch';
 import { toSentences } from '../src/arch';
 import type { GenerationManifest } from '../src/arch/generation-files';
 import { writeEncodings } from '../src/encoder/encodings-file';
-import { evaluateEncoder, splitCorpus, type EncoderCorpus } from '../src/encoder/experiment';
+import {
+  evaluateEncoder,
+  splitCorpus,
+  type EncoderCorpus,
+  type GeneratorFloor,
+} from '../src/encoder/experiment';
 import { modelSentenceGroups } from '../src/encoder/generation-corpus';
 import { LanguageModelEncoder, type EpochReport } from '../src/encoder/language-model';
 import { unigramPerplexity } from '../src/encoder/metrics';
@@ -323,12 +328,14 @@ export function encoderActivities({ store }: ActivityDeps) {
         perplexity: number;
         unigramPerplexity: number;
         vggVsRandom: { knnPurity: number; silhouette: number; modelsPerClass: number };
+        floor: GeneratorFloor | null;
       }>(store, experimentKey);
       return {
         experimentKey,
         perplexity: e.perplexity,
         unigramPerplexity: e.unigramPerplexity,
         vggVsRandom: e.vggVsRandom,
+        floor: e.floor,
       };
     },
   };

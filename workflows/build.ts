@@ -136,6 +136,7 @@ export async function RepositoryBuildWorkflow(input: BuildInput) {
       encoderKey: encoder.encoderKey,
       perplexity: encoder.perplexity,
       unigramPerplexity: encoder.unigramPerplexity,
+      floor: encoder.floor,
     },
     sweep: { campaignId: sweep.campaignId, total: sweep.total, done: sweep.done, failed: sweep.failed },
   };

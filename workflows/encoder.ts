@@ -53,6 +53,7 @@ export async function EncoderWorkflow(input: EncoderWorkflowInput) {
     unigramPerplexity: lm.unigramPerplexity,
     experimentKey: experiment.experimentKey,
     vggVsRandom: experiment.vggVsRandom,
+    floor: experiment.floor,
     epochs: lm.epochs,
     dim: lm.dim,
   };

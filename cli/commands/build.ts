@@ -54,13 +54,17 @@ export function register(program: Command): void {
       .sort((a, b) => b.predicted - a.predicted)
       .slice(0, 5);
     const h = result.headline;
+    const floor = result.encoder.floor;
     const human = [
       `build ${result.workflowId} (${result.profile}) finished: ${result.sweep.done} trained models on ${result.datasets.length} datasets (${result.sweep.failed} failed)`,
       `honest leave-one-dataset-out: Kendall τ ${f(h.kendall)}, Spearman ρ ${f(h.spearman)}, MAE ${f(h.mae)}, top-1 regret ${f(h.regret, 1)} pts, hit@3 ${f(h.hitAt3, 2)}`,
       `baselines: ${Object.entries(summary.baselines)
         .map(([n, b]) => `${n} τ ${f(b.mean.kendall)}`)
         .join(', ')}`,
-      `Table 1 mean Kendall ${f(h.table1Kendall)}; encoder perplexity ${f(result.encoder.perplexity, 1)} (unigram ${f(result.encoder.unigramPerplexity, 1)})`,
+      `Table 1 mean Kendall ${f(h.table1Kendall)}; encoder perplexity ${f(result.encoder.perplexity, 1)} (unigram ${f(result.encoder.unigramPerplexity, 1)})` +
+        (floor
+          ? `; on linear models ${f(floor.perplexity, 1)} vs the generator's own ${f(floor.generatorPerplexity, 1)} (the floor)`
+          : ''),
       `recommendation for held-out '${held}' (nothing learned from it):`,
       ...heldOut.map(
         (p, i) => `  ${i + 1}. ${p.model.padEnd(28)} predicted ${f(p.predicted)}  actual ${f(p.actual)}`,
