@@ -95,6 +95,9 @@ function poolDraws(): Dist<Layer> {
   );
 }
 
+const dropoutDraws = (): Dist<Layer> =>
+  uniform(DROPOUT_RATES).map(([rate, p]) => [{ type: 'Dropout', params: { rate } } as Layer, p]);
+
 function kindDraws(kind: BodyKind): Dist<Layer> {
   const bare = (type: string): Dist<Layer> => [[{ type } as Layer, 1]];
   switch (kind) {
@@ -111,7 +114,7 @@ function kindDraws(kind: BodyKind): Dist<Layer> {
     case 'sigmoid':
       return bare('Sigmoid');
     case 'dropout':
-      return uniform(DROPOUT_RATES).map(([rate, p]) => [{ type: 'Dropout', params: { rate } } as Layer, p]);
+      return dropoutDraws();
     case 'lrn':
       return uniform(LRN_SIZES).map(([size, p]) => [{ type: 'LRN', params: { size } } as Layer, p]);
     case 'power':
@@ -189,26 +192,22 @@ export function skeletonDistribution(dagShare: number): Map<string, number> {
   return joint;
 }
 
-function denseBlockProbability(tokens: string[], classes: number): number {
-  if (tokens.length === 0) return 1;
-  const dense = byToken(
+/** P(each token of the dense block | its position): a Dense, then BatchNormalization or Dropout, then Dropout. */
+function denseBlockSteps(classes: number): Map<string, number>[] {
+  const probabilities = (draws: Dist<Layer>) =>
+    new Map([...byToken(draws, classes)].map(([t, o]) => [t, o.p]));
+  const dense = probabilities(
     uniform(DENSE_UNITS).flatMap(([units, pu]) =>
       uniform(DENSE_INITS).map(([init, pi]): [Layer, number] => [
         { type: 'Dense', params: { units, init } } as Layer,
         pu * pi,
       ]),
     ),
-    classes,
   );
-  const dropout = byToken(
-    uniform(DROPOUT_RATES).map(([rate, p]) => [{ type: 'Dropout', params: { rate } } as Layer, p]),
-    classes,
-  );
+  const dropout = probabilities(dropoutDraws());
   const second = new Map<string, number>([['BatchNormalization', C.denseBatchNorm]]);
-  for (const [t, o] of dropout) second.set(t, (second.get(t) ?? 0) + (1 - C.denseBatchNorm) * o.p);
-  const steps = [(t: string) => dense.get(t)?.p ?? 0, (t: string) => second.get(t) ?? 0];
-  steps.push((t: string) => dropout.get(t)?.p ?? 0);
-  return tokens.reduce((p, t, i) => p * steps[i](t), 1);
+  for (const [t, p] of dropout) second.set(t, (second.get(t) ?? 0) + (1 - C.denseBatchNorm) * p);
+  return [dense, second, dropout];
 }
 
 export interface GrammarLikelihood {
@@ -222,16 +221,19 @@ export interface GrammarLikelihood {
 export function grammarLikelihood(input: InputShape, classes: number, dagShare = 0.15): GrammarLikelihood {
   const { first, body } = bodyProposals(classes);
   const skeleton = skeletonDistribution(dagShare);
+  const denseSteps = denseBlockSteps(classes);
   const head = [512, 256, classes].map((u) => `Dense_${u}_${HEAD_INIT}`);
   const validMass = new Map<string, number>();
+  const proposalAt = (i: number) => (i === 0 ? first : body);
 
-  /** P(token | shape) for a draw redrawn until valid, and the shape after it. */
-  const step = (proposal: Map<string, Outcome>, key: string, shape: Shape, token: string) => {
+  /** P(token | shape) for the body's i-th draw, redrawn until valid, and the shape after it. */
+  const step = (i: number, shape: Shape, token: string) => {
+    const proposal = proposalAt(i);
     const o = proposal.get(token);
     if (!o) return null;
     const out = layerOutput(o.layer, [shape]);
     if (typeof out === 'string') return null;
-    const cacheKey = `${key}:${shape.join('x')}`;
+    const cacheKey = `${i === 0 ? 'first' : 'body'}:${shape.join('x')}`;
     let mass = validMass.get(cacheKey);
     if (mass === undefined) {
       mass = 0;
@@ -241,25 +243,26 @@ export function grammarLikelihood(input: InputShape, classes: number, dagShare =
     return { p: o.p / mass, shape: out.shape };
   };
 
-  /** The shape after a body prefix, or null if the generator cannot draw it. */
-  const shapeAfter = (tokens: string[]): Shape | null => {
+  /** The log-probability of a body prefix and the shape after it, or null if the generator cannot draw it. */
+  const walk = (tokens: string[]): { logP: number; shape: Shape } | null => {
     let shape: Shape = [input.height, input.width, input.channels];
+    let logP = 0;
     for (let i = 0; i < tokens.length; i++) {
-      const s = step(i === 0 ? first : body, i === 0 ? 'first' : 'body', shape, tokens[i]);
+      const s = step(i, shape, tokens[i]);
       if (!s) return null;
+      logP += Math.log(s.p);
       shape = s.shape;
     }
-    return shape;
+    return { logP, shape };
   };
 
   return {
     nextBodyToken(prefix: string[]): Map<string, number> {
-      const shape = shapeAfter(prefix);
+      const at = walk(prefix);
       const out = new Map<string, number>();
-      if (!shape) return out;
-      const proposal = prefix.length === 0 ? first : body;
-      for (const token of proposal.keys()) {
-        const s = step(proposal, prefix.length === 0 ? 'first' : 'body', shape, token);
+      if (!at) return out;
+      for (const token of proposalAt(prefix.length).keys()) {
+        const s = step(prefix.length, at.shape, token);
         if (s) out.set(token, s.p);
       }
       return out;
@@ -270,17 +273,12 @@ export function grammarLikelihood(input: InputShape, classes: number, dagShare =
       const denseLen = tokens.length - flatten - 1 - head.length;
       if (flatten < 1 || denseLen < 0 || tokens.slice(-head.length).join(' ') !== head.join(' '))
         return -Infinity;
-      let logP = Math.log(skeleton.get(`${flatten}:${denseLen}`) ?? 0);
-      let shape: Shape = [input.height, input.width, input.channels];
-      for (let i = 0; i < flatten && logP > -Infinity; i++) {
-        const s = i === 0 ? step(first, 'first', shape, tokens[i]) : step(body, 'body', shape, tokens[i]);
-        if (!s) return -Infinity;
-        logP += Math.log(s.p);
-        shape = s.shape;
-      }
-      return (
-        logP + Math.log(denseBlockProbability(tokens.slice(flatten + 1, flatten + 1 + denseLen), classes))
-      );
+      const skeletonP = skeleton.get(`${flatten}:${denseLen}`) ?? 0;
+      const bodyWalk = skeletonP > 0 ? walk(tokens.slice(0, flatten)) : null;
+      if (!bodyWalk) return -Infinity;
+      const dense = tokens.slice(flatten + 1, flatten + 1 + denseLen);
+      const denseP = dense.reduce((p, t, i) => p * (denseSteps[i].get(t) ?? 0), 1);
+      return Math.log(skeletonP) + bodyWalk.logP + Math.log(denseP);
     },
   };
 }

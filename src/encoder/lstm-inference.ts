@@ -95,7 +95,7 @@ export class LstmInference {
       let p = this.tokenProjections.get(id);
       if (!p) {
         x.a.set(this.embedding.subarray(id * d, id * d + d));
-        this.matVec(wx, 0, this.xRow, z, 0, 4 * d, d);
+        this.matVec(wx, this.xRow, z, 0, 4 * d, d);
         p = z.a.slice();
         this.tokenProjections.set(id, p);
       }
@@ -103,10 +103,10 @@ export class LstmInference {
     });
   }
 
-  /** out[0..rows) = W · v for W [rows, cols] at w (the SIMD kernel, else scalar JS). */
-  private matVec(w: Region, wRow: number, v: Region, out: Region, outAt: number, rows: number, cols: number) {
-    if (this.kernel) this.kernel(w.ptr + wRow * cols * 4, v.ptr, out.ptr + outAt * 4, rows, cols);
-    else matVec(out.a.subarray(outAt, outAt + rows), w.a.subarray(wRow * cols, (wRow + rows) * cols), v.a);
+  /** out[outAt, outAt + rows) = W · v for W [rows, cols] (the SIMD kernel, else scalar JS). */
+  private matVec(w: Region, v: Region, out: Region, outAt: number, rows: number, cols: number) {
+    if (this.kernel) this.kernel(w.ptr, v.ptr, out.ptr + outAt * 4, rows, cols);
+    else matVec(out.a.subarray(outAt, outAt + rows), w.a.subarray(0, rows * cols), v.a);
   }
 
   /**
@@ -132,10 +132,10 @@ export class LstmInference {
         else {
           x.a.set(inputs.subarray(t0 * d, (t0 + n) * d));
           // zx[r·n + k] = Wx[r] · x_k: the block's inputs act as the matrix, one row of Wx as the vector.
-          for (let r = 0; r < 4 * d; r++) this.matVec(x, 0, b.wxRows[r], zx, r * n, n, d);
+          for (let r = 0; r < 4 * d; r++) this.matVec(x, b.wxRows[r], zx, r * n, n, d);
         }
         for (let k = 0; k < n; k++) {
-          this.matVec(b.wh, 0, h, z, 0, 4 * d, d);
+          this.matVec(b.wh, h, z, 0, 4 * d, d);
           const zz = z.a;
           const px = zx.a;
           for (let j = 0; j < d; j++) {

@@ -67,8 +67,7 @@ export function evaluateRepository(
       row.scores = { logme: s.logme, leep: s.leep };
     });
   }
-  const encodingDim = encodings.values().next().value?.length ?? 0;
-  const selected = () => repositoryRegressor(table.datasets.length, encodingDim, seed);
+  const selected = () => repositoryRegressor(table.datasets.length, encodings, seed);
 
   opts.onStep?.('80/20 split');
   const factories = Object.fromEntries(

@@ -64,8 +64,7 @@ export class Recommender {
   ): this {
     const rows = evaluationRows(results, encodings, table);
     this.datasets = table.datasets;
-    const encodingDim = encodings.values().next().value?.length ?? 0;
-    this.regressor = repositoryRegressor(table.datasets.length, encodingDim, seed).fit(
+    this.regressor = repositoryRegressor(table.datasets.length, encodings, seed).fit(
       rows.map((r) => Array.from(r.features)),
       rows.map((r) => r.accuracy),
       { groups: rows.map((r) => r.dataset) },

@@ -23,7 +23,12 @@ export function featureLayout(datasets: number, encodingDim: number): FeatureLay
  * dataset's mean correction removed — a new dataset's level cannot be learned from a handful of others — and is
  * chosen by how well it ranks models within held-out datasets.
  */
-export function repositoryRegressor(datasets: number, encodingDim: number, seed = 0): AccuracyRegressor {
+export function repositoryRegressor(
+  datasets: number,
+  encodings: Map<string, ArrayLike<number>>,
+  seed = 0,
+): AccuracyRegressor {
+  const encodingDim = encodings.values().next().value?.length ?? 0;
   return new AccuracyRegressor({
     profile: 'mini',
     seed,
