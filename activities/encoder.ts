@@ -18,8 +18,13 @@ import {
   type GeneratorFloor,
 } from '../src/encoder/experiment';
 import { modelSentenceGroups } from '../src/encoder/generation-corpus';
-import { LanguageModelEncoder, type EpochReport } from '../src/encoder/language-model';
+import {
+  LanguageModelEncoder,
+  type EpochReport,
+  type LanguageModelJSON,
+} from '../src/encoder/language-model';
 import { unigramPerplexity } from '../src/encoder/metrics';
+import { Vocabulary } from '../src/encoder/vocabulary';
 import type { EncoderProfile } from '../src/encoder/profiles';
 import {
   CURRENT_ENCODER_KEY,
@@ -32,6 +37,8 @@ import { PROFILES } from '../src/profiles';
 import { initBackend } from '../src/training/backend';
 import { getJSON, putJSON, type ArtifactStore } from '../infra/store';
 import { heartbeater, type ActivityDeps } from './context';
+import { THREAD_TASKS, type LanguageModelEvent } from './thread-tasks';
+import { runOnThread, useThreads } from './threads';
 
 /** Models encoded between heartbeats (and event-loop yields) in encodeModels. */
 const ENCODE_BATCH = 64;
@@ -185,54 +192,63 @@ export function encoderActivities({ store }: ActivityDeps) {
       if (await store.exists(keys.summary(encoderKey)))
         return getJSON<LanguageModelSummary>(store, keys.summary(encoderKey));
       const beat = heartbeater();
-      await initBackend();
       const { corpus } = await readCorpus(store, generationPrefix, profile);
       const resumedFromEpoch = await latestCheckpoint(store, runKey, profile.lmEpochs);
-      const model = resumedFromEpoch
-        ? LanguageModelEncoder.fromJSON(await getJSON(store, keys.checkpoint(runKey, resumedFromEpoch)))
-        : LanguageModelEncoder.fromWord2Vec(
-            Word2Vec.fromJSON(await getJSON(store, keys.word2vec(word2vecKey))),
-            profile.languageModel,
-          );
-      try {
-        let last = model.history[model.history.length - 1];
-        await model.fit(corpus.train, {
-          epochs: profile.lmEpochs,
-          heldOut: corpus.heldOut,
-          onBatch: async (batch, batches) => {
-            beat({ epoch: model.epoch + 1, batch, batches, perplexity: last?.heldOutPerplexity ?? null });
-            await yieldToEventLoop(); // lets the heartbeat (and cancellation) through between batches
-          },
-          onEpoch: async (report, m) => {
-            last = report;
-            await putJSON(store, keys.checkpoint(runKey, report.epoch), m.toJSON());
-            beat({ epoch: report.epoch, perplexity: report.heldOutPerplexity });
-          },
-        });
-        const perplexityPerEpoch = model.history.map((h) => h.heldOutPerplexity);
-        const lmKey = keys.lm(encoderKey);
-        // The served model drops Adam's moments: two thirds of the bytes, useless for encoding.
-        await putJSON(store, lmKey, { ...model.toJSON(), optimizer: null });
-        const summary: LanguageModelSummary = {
-          encoderKey,
-          runKey,
-          lmKey,
-          word2vecKey,
-          generationPrefix,
-          profile,
-          dim: model.config.dim,
-          epochs: model.epoch,
-          resumedFromEpoch,
-          perplexity: perplexityPerEpoch[perplexityPerEpoch.length - 1],
-          unigramPerplexity: unigramPerplexity(corpus.train, corpus.heldOut, model.vocabulary),
-          perplexityPerEpoch,
-          history: model.history,
-        };
-        await putJSON(store, keys.summary(encoderKey), summary);
-        return summary;
-      } finally {
-        model.dispose();
+      let start: LanguageModelJSON;
+      if (resumedFromEpoch) start = await getJSON(store, keys.checkpoint(runKey, resumedFromEpoch));
+      else {
+        await initBackend();
+        const fresh = LanguageModelEncoder.fromWord2Vec(
+          Word2Vec.fromJSON(await getJSON(store, keys.word2vec(word2vecKey))),
+          profile.languageModel,
+        );
+        start = fresh.toJSON();
+        fresh.dispose();
       }
+      // Fitted on a worker thread (activities/threads.ts): the steps are synchronous, and here they would
+      // stall heartbeats, queries and the worker's other activities. Checkpoint writes run in order here.
+      let epoch = start.epoch;
+      let perplexity = start.history[start.history.length - 1]?.heldOutPerplexity ?? null;
+      let writes: Promise<unknown> = Promise.resolve();
+      const onEvent = (e: LanguageModelEvent) => {
+        if (e.type === 'batch')
+          return beat({ epoch: epoch + 1, batch: e.batch, batches: e.batches, perplexity });
+        ({ epoch, heldOutPerplexity: perplexity } = e.report);
+        writes = writes.then(() => putJSON(store, keys.checkpoint(runKey, e.report.epoch), e.model));
+        beat({ epoch, perplexity });
+      };
+      const job = { model: start, train: corpus.train, heldOut: corpus.heldOut, epochs: profile.lmEpochs };
+      const timer = setInterval(() => beat({ epoch: epoch + 1, perplexity }), 5_000);
+      let model: LanguageModelJSON;
+      try {
+        model = useThreads()
+          ? await runOnThread('fitLanguageModel', job, onEvent)
+          : await THREAD_TASKS.fitLanguageModel(job, onEvent);
+        await writes;
+      } finally {
+        clearInterval(timer);
+      }
+      const perplexityPerEpoch = model.history.map((h) => h.heldOutPerplexity);
+      const lmKey = keys.lm(encoderKey);
+      // The served model drops Adam's moments: two thirds of the bytes, useless for encoding.
+      await putJSON(store, lmKey, { ...model, optimizer: null });
+      const summary: LanguageModelSummary = {
+        encoderKey,
+        runKey,
+        lmKey,
+        word2vecKey,
+        generationPrefix,
+        profile,
+        dim: model.config.dim,
+        epochs: model.epoch,
+        resumedFromEpoch,
+        perplexity: perplexityPerEpoch[perplexityPerEpoch.length - 1],
+        unigramPerplexity: unigramPerplexity(corpus.train, corpus.heldOut, new Vocabulary(model.tokens)),
+        perplexityPerEpoch,
+        history: model.history,
+      };
+      await putJSON(store, keys.summary(encoderKey), summary);
+      return summary;
     },
 
     /**

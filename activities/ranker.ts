@@ -69,6 +69,8 @@ export interface LeaveOneOutRowResult {
   heldOut: string;
   similarity: number[];
   votes: number[];
+  /** The members' disagreement about the held-out dataset (bits): the scale a new dataset is judged on. */
+  disagreement: number;
 }
 
 /** Short content key of canonical JSON (inputs → output key, so a finished activity is found again). */
@@ -204,7 +206,8 @@ export function rankerActivities({ store }: ActivityDeps) {
 
     /** Row `heldOut` of the leave-one-out matrix: a ranker trained on the other datasets scores this one. */
     async leaveOneOutRankerRow(input: LeaveOneOutRowInput): Promise<LeaveOneOutRowResult> {
-      const key = `ranker/loo/rows/${inputKey(['loo-row', input.features, input.heldOut, fitSettings(input.profile)])}.json`;
+      // 'disagreement': rows stored before it was recorded lack it, so they are computed again.
+      const key = `ranker/loo/rows/${inputKey(['loo-row', 'disagreement', input.features, input.heldOut, fitSettings(input.profile)])}.json`;
       if (await store.exists(key)) return getJSON<LeaveOneOutRowResult>(store, key);
       const datasets = await Promise.all(input.features.map((k) => readFeatures(store, k)));
       const others = datasets.filter((_, j) => j !== input.heldOut);
@@ -230,6 +233,7 @@ export function rankerActivities({ store }: ActivityDeps) {
         heldOut: datasets[input.heldOut].name,
         similarity: datasets.map((d, j) => (j === input.heldOut ? 0 : res.similarity[d.name])),
         votes: datasets.map((_, j) => (j === input.heldOut ? 0 : res.votes[others.indexOf(datasets[j])])),
+        disagreement: res.disagreement,
       };
       await putJSON(store, key, row);
       return row;

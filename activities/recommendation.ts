@@ -52,10 +52,15 @@ export async function readEncodings(store: ArtifactStore, key: string): Promise<
 
 /** The leave-one-out ranker's result ({ datasets, similarity: n×n }) as the recommender's similarity table. */
 export async function readSimilarityTable(store: ArtifactStore, key: string): Promise<SimilarityTable> {
-  const loo = await getJSON<{ datasets: string[]; similarity: number[][] }>(store, key);
+  const loo = await getJSON<{ datasets: string[]; similarity: number[][]; disagreement?: number[] }>(
+    store,
+    key,
+  );
+  const byDataset = <T>(values: T[]) => Object.fromEntries(loo.datasets.map((d, i) => [d, values[i]]));
   return {
     datasets: loo.datasets,
-    rows: Object.fromEntries(loo.datasets.map((d, i) => [d, loo.similarity[i]])),
+    rows: byDataset(loo.similarity),
+    ...(loo.disagreement ? { disagreement: byDataset(loo.disagreement) } : {}),
   };
 }
 

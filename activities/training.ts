@@ -45,7 +45,8 @@ import { RecipeError, recipeFor, recipeHash, type Recipe } from '../src/training
 import type { BackendName } from '../src/training/backend';
 import type { TrainResult } from '../src/training/trainer';
 import { heartbeater, type ActivityDeps } from './context';
-import { runTrainingJob, runTrainingJobInThread, trainingInThreads, type TrainingJob } from './training-job';
+import { runOnThread, useThreads } from './threads';
+import { runTrainingJob, type TrainingJob } from './training-job';
 
 /** Every model trains at this input; model ids are canonical hashes at this input and 10 classes. */
 export const TRAIN_INPUT = { height: 32, width: 32, channels: 3 } as const;
@@ -243,29 +244,55 @@ export async function resolvePair(store: ArtifactStore, input: TrainModelInput):
   return { model, spec, manifest, recipe, pairKey, source };
 }
 
-const prepared = new Map<string, Promise<ImageSet>>();
+/**
+ * Prepared (sampled, RGB, 32×32) splits, kept for the next pairs on the same data: without it every training
+ * re-reads, re-verifies and re-resizes its dataset's whole split (60,000 images for MNIST) to take 1,000.
+ * Bounded by bytes (DLREC_PREPARED_CACHE_MB, default 512): a sweep visits every dataset in turn, so a bound by
+ * count either thrashes (mini: 5 datasets × 2 splits) or holds several full paper-size splits.
+ */
+const prepared = new Map<string, { set: Promise<ImageSet>; bytes: number }>();
+const preparedBudget = () => Number(process.env.DLREC_PREPARED_CACHE_MB ?? 512) * 2 ** 20;
 
-/** A split at TRAIN_INPUT, cut to a seeded sample of `limit` images first; cached per process (a few). */
+function evictPrepared(): void {
+  let total = [...prepared.values()].reduce((a, e) => a + e.bytes, 0);
+  for (const [key, e] of prepared) {
+    if (total <= preparedBudget() || prepared.size <= 2) break;
+    prepared.delete(key);
+    total -= e.bytes;
+  }
+}
+
 export function preparedSplit(
   store: ArtifactStore,
   m: DatasetManifest,
   split: Split,
   limit: number,
   seed: number,
-) {
+): Promise<ImageSet> {
   const key = `${m.sha256}|${split}|${limit}|${seed}`;
-  let p = prepared.get(key);
-  if (!p) {
-    p = (async () => {
+  const hit = prepared.get(key);
+  if (hit) {
+    prepared.delete(key); // most recently used last
+    prepared.set(key, hit);
+    return hit.set;
+  }
+  const entry = {
+    bytes: 0,
+    set: (async () => {
       let set = await readSplit(store, m, split);
       if (limit > 0 && set.count > limit) set = subset(set, sampleIndices(set.count, limit, seed));
       return resizeSet(toChannels(set, 3), TRAIN_INPUT.height, TRAIN_INPUT.width);
-    })();
-    prepared.set(key, p);
-    p.catch(() => prepared.delete(key));
-    if (prepared.size > 6) prepared.delete(prepared.keys().next().value!);
-  }
-  return p;
+    })(),
+  };
+  prepared.set(key, entry);
+  entry.set.then(
+    (s) => {
+      entry.bytes = s.images.byteLength;
+      evictPrepared();
+    },
+    () => prepared.delete(key),
+  );
+  return entry.set;
 }
 
 function attemptNumber(): number {
@@ -360,8 +387,12 @@ export function trainingActivities({ store }: ActivityDeps) {
     const timer = setInterval(() => beat(progress), 2_000);
     let out;
     try {
-      out = trainingInThreads()
-        ? await runTrainingJobInThread(job, events)
+      out = useThreads()
+        ? await runOnThread('trainModel', job, (e) =>
+            e.type === 'batch'
+              ? events.onBatch(e.epoch, e.batch, e.loss)
+              : events.onCheckpoint(e.epoch, e.bytes),
+          )
         : await runTrainingJob(job, events);
       await writes;
     } finally {

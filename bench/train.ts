@@ -3,7 +3,9 @@
  * backend available (or DLREC_BACKEND / `--backend NAME`). Full training steps (augmentation, forward,
  * backward, SGD update) of the zoo's models on random images; the first batches (kernel setup) are not
  * timed. Also reports images per CPU-second of this process, which stays meaningful on a shared machine.
- * Usage: npx tsx bench/train.ts [--backend wasm|cpu|...] [--batches N] [--models lenet5,resnet20]
+ * When the chosen backend is not wasm, the same models are measured on wasm in the same run (`wasm`) and
+ * `speedupOverWasm` gives the ratio per model; `--no-compare` skips that.
+ * Usage: npx tsx bench/train.ts [--backend wasm|cpu|...] [--batches N] [--models lenet5,resnet20] [--no-compare]
  */
 import type { ArchitectureSpec } from '../src/arch/spec';
 import { zooModel } from '../src/arch/zoo';
@@ -52,15 +54,25 @@ async function measure(spec: ArchitectureSpec, batches: number, backend: Backend
 }
 
 export async function run(args: string[]): Promise<Record<string, unknown>> {
-  const backend = (option(args, 'backend') ?? 'auto') as BackendName | 'auto';
+  const backend = (option(args, 'backend') ?? process.env.DLREC_BACKEND ?? 'auto') as BackendName | 'auto';
   const batches = Number(option(args, 'batches') ?? 5);
   const models = (option(args, 'models') ?? 'lenet5,resnet20').split(',');
-  const out: Record<string, unknown> = {};
-  for (const m of models) {
-    const spec = zooModel(m, { height: 32, width: 32, channels: 3 }, 10);
-    out[m] = await measure(spec, m === 'lenet5' ? batches * 4 : batches, backend);
-  }
-  return out;
+  const measureAll = async (b: BackendName | 'auto') => {
+    const out: Record<string, Awaited<ReturnType<typeof measure>>> = {};
+    for (const m of models) {
+      const spec = zooModel(m, { height: 32, width: 32, channels: 3 }, 10);
+      out[m] = await measure(spec, m === 'lenet5' ? batches * 4 : batches, b);
+    }
+    return out;
+  };
+  const main = await measureAll(backend);
+  const used = Object.values(main)[0]?.backend;
+  if (args.includes('--no-compare') || used === 'wasm') return { backend: used, ...main };
+  const wasm = await measureAll('wasm');
+  const speedupOverWasm = Object.fromEntries(
+    models.map((m) => [m, +(main[m].imagesPerSecond / wasm[m].imagesPerSecond).toFixed(2)]),
+  );
+  return { backend: used, ...main, wasm, speedupOverWasm };
 }
 
 if (require.main === module) {

@@ -27,6 +27,7 @@ export async function listTrainingBackends(): Promise<BackendInfo[]> {
         const d = chosen.details;
         b.note = [
           'training uses this backend',
+          d.tensorflowVersion ? `TensorFlow ${d.tensorflowVersion} on ${d.usesGpu ? 'GPU' : 'CPU'}` : '',
           d.wasmSimd !== undefined ? `SIMD ${d.wasmSimd ? 'on' : 'off'}` : '',
           d.wasmThreads !== undefined ? `${d.wasmThreads} thread(s)` : '',
           `tfjs ${d.tfjsVersion}`,

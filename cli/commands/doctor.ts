@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Command } from 'commander';
+import { toolsBin } from '../../infra/paths';
 import { openStore, sha256Hex } from '../../infra/store';
 import { devServerPorts, temporalTarget } from '../../infra/temporal';
 import { toolVersion } from '../../infra/tools';
@@ -59,19 +62,24 @@ export function register(program: Command): void {
       failures.push((err as Error).message);
     }
     const backends = await listTrainingBackends();
+    const { nvidiaDevices } = require('../../src/training/gpu') as typeof import('../../src/training/gpu');
+    const gpu = nvidiaDevices();
     const tools = {
       node: process.version,
-      temporal: toolVersion('temporal'),
+      temporal: withSource(toolVersion('temporal'), 'temporal'),
+      tensorflow: nativeBuild(),
       versitygw: toolVersion('versitygw', ['--version']),
       helm: toolVersion('helm', ['version', '--short']),
       kubeconform: toolVersion('kubeconform', ['-v']),
     };
     const ok = failures.length === 0;
-    const data = { ok, temporal, store, backends, tools, failures };
+    const data = { ok, temporal, store, backends, gpu, tools, failures };
     const lines = [
       `${temporal.ok ? 'ok  ' : 'FAIL'} temporal ${temporal.address ?? ''}${temporal.ui ? ` (UI ${temporal.ui})` : ''}`,
       `${store.ok ? 'ok  ' : 'FAIL'} store ${store.url ?? ''}`,
       `     training backends: ${backends.map((b) => `${b.name}${b.available ? '' : ' (unavailable)'}`).join(', ') || 'none'}`,
+      ...backends.filter((b) => b.selected).map((b) => `     training uses ${b.name}: ${b.note}`),
+      `     GPUs: ${gpu.devices.map((d) => `${d.name} (compute ${d.computeCapability}, ${d.memoryMiB} MiB, driver ${d.driver})`).join('; ') || `none (${gpu.reason})`}`,
       `     tools: ${Object.entries(tools)
         .map(([k, v]) => `${k} ${v ?? 'missing'}`)
         .join(', ')}`,
@@ -79,6 +87,23 @@ export function register(program: Command): void {
     ];
     return { data, human: lines.join('\n'), exitCode: ok ? 0 : 1 };
   });
+}
+
+/** Where setup got a tool from (.tools/bin/NAME.module: a wheel or a Go module), after its version. */
+function withSource(version: string | undefined, name: string): string | undefined {
+  const stamp = path.join(toolsBin(), `${name}.module`);
+  return version && fs.existsSync(stamp)
+    ? `${version}; from ${fs.readFileSync(stamp, 'utf8').split(' ')[0]}`
+    : version;
+}
+
+/** The native binding setup built: TensorFlow's version and the wheel it came from. */
+function nativeBuild(): string | undefined {
+  const { probeBackends } =
+    require('../../src/training/backend') as typeof import('../../src/training/backend');
+  const b = probeBackends().find((p) => p.name === 'tensorflow')?.build as
+    { tensorflow?: string; want?: { wheel: string } } | undefined;
+  return b ? `${b.tensorflow ?? '?'} (${b.want?.wheel})` : undefined;
 }
 
 /** When Temporal is down, still say whether the store itself works. */

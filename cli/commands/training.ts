@@ -189,11 +189,26 @@ function registerSweep(program: Command): void {
     .description('plan and run a campaign; the same campaign id again re-uses every trained pair')
     .addOption(new Option('--profile <name>', 'sweep profile').choices(PROFILE_NAMES).default('mini'))
     .option('--campaign <id>', 'campaign id (default: the profile name)')
+    .option(
+      '--generated <n>',
+      "generated models in the campaign (default: the profile's)",
+      intOption('--generated'),
+    )
     .option('--detach', 'start it and return (needs external workers: `dlrec worker`)')
     .option('--no-worker', 'rely on external workers');
   defineAction(start, async (ctx: CommandContext) => {
-    const o = ctx.opts as { profile: ProfileName; campaign?: string; detach?: boolean; worker: boolean };
+    const o = ctx.opts as {
+      profile: ProfileName;
+      campaign?: string;
+      generated?: number;
+      detach?: boolean;
+      worker: boolean;
+    };
     const p = buildProfile(o.profile);
+    if (o.generated !== undefined && o.generated > p.generation.count)
+      throw new UserError(
+        `--generated ${o.generated}: the ${o.profile} corpus has ${p.generation.count} models`,
+      );
     const campaignId = o.campaign ?? o.profile;
     if (!/^[A-Za-z0-9._-]+$/.test(campaignId)) {
       throw new UserError(`campaign id '${campaignId}' may only contain letters, digits, '.', '_' and '-'`);
@@ -201,7 +216,7 @@ function registerSweep(program: Command): void {
     const workflowId = sweepWorkflowId(campaignId);
     const input: SweepWorkflowInput = {
       campaignId,
-      sweep: p.sweep,
+      sweep: o.generated === undefined ? p.sweep : { ...p.sweep, generated: o.generated },
       datasets: p.datasets.names,
       generation: p.generation,
       derived: { perClass: p.datasets.derivedPerClass, seed: p.datasets.seed },

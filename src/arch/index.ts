@@ -10,6 +10,7 @@
  *               analyze(spec) (all three at once), validityError(spec) → reason | null
  *   Identity    canonicalHash(spec) — equal for specs that build the same network
  *   Zoo         ZOO (names), ZOO_ENTRIES, zooModel(name, input?, classes?)
+ *   Words       describeArchitecture(spec, zooName?) → family, description, depth (weight layers), params, FLOPs
  *   Generator   generateModels({seed, count, input, classes, unkProb?, unkCopies?}) → GeneratedModel[]
  *               generateShard({seed, shardIndex, count, input, classes, unkProb, unkCopies}) — one shard, pure;
  *               generateShards(...) (streamed, deduplicated, topped up), shardSeed, shardCounts, SHARD_SIZE
@@ -39,6 +40,7 @@ export {
 } from './shapes';
 export { canonicalHash, canonicalForm } from './canonical';
 export { ZOO, ZOO_ENTRIES, zooModel, UnknownZooModelError, type ZooEntry } from './zoo';
+export { describeArchitecture, zooFamily, type ArchitectureDescription } from './describe';
 export {
   generateModels,
   generateShard,

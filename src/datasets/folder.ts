@@ -1,7 +1,7 @@
 import path from 'node:path';
 import sharp from 'sharp';
 import { stratifiedSplit } from './sampler';
-import type { SkippedFile } from './store';
+import type { SkipKind, SkippedFile } from './store';
 import type { SourceFile } from './sources';
 import { DatasetError, labelArray, type ImageSet, type SplitPair } from './types';
 
@@ -64,20 +64,39 @@ function classify(files: SourceFile[], skipped: SkippedFile[]): Candidate[] {
     if (hasSplitDirs) {
       split = SPLIT_DIRS[parts[0].toLowerCase()];
       if (!split) {
-        skipped.push({ file: file.path, reason: 'outside the train/ and test/ folders' });
+        skipped.push({
+          file: file.path,
+          reason: 'outside the train/ and test/ folders',
+          kind: 'outside-splits',
+        });
         continue;
       }
       rest = parts.slice(1);
     }
-    if (rest.length < 2) skipped.push({ file: file.path, reason: 'not inside a class folder' });
+    if (rest.length < 2)
+      skipped.push({ file: file.path, reason: 'not inside a class folder', kind: 'not-in-class-folder' });
     else if (!IMAGE_EXTENSIONS.includes(ext)) {
       skipped.push({
         file: file.path,
         reason: `unsupported file type '${ext || '(none)'}'; use ${IMAGE_EXTENSIONS.join(' ')}`,
+        kind: 'unsupported-format',
       });
     } else out.push({ file, className: rest[0], split });
   }
   return out;
+}
+
+/** Images read and files skipped, with a count per kind of skip (`other`: a skip recorded without a kind). */
+export interface ImageCounts {
+  read: number;
+  skipped: number;
+  skippedReasons: Partial<Record<SkipKind | 'other', number>>;
+}
+
+export function imageCounts(read: number, skipped: SkippedFile[]): ImageCounts {
+  const skippedReasons: ImageCounts['skippedReasons'] = {};
+  for (const s of skipped) skippedReasons[s.kind ?? 'other'] = (skippedReasons[s.kind ?? 'other'] ?? 0) + 1;
+  return { read, skipped: skipped.length, skippedReasons };
 }
 
 interface Decoded {
@@ -130,11 +149,15 @@ export async function ingestImageFolder(
     const results = await Promise.allSettled(batch.map((c) => decode(c.file, opts)));
     results.forEach((r, k) => {
       if (r.status === 'fulfilled') decoded.push({ c: batch[k], d: r.value });
-      else
+      else {
+        const message = (r.reason as Error).message;
         skipped.push({
           file: batch[k].file.path,
-          reason: `corrupt or undecodable image: ${(r.reason as Error).message}`,
+          reason: `corrupt or undecodable image: ${message}`,
+          // sharp refuses images over maxInputPixels with this message: a size problem, not a broken file.
+          kind: /pixel limit/i.test(message) ? 'too-large' : 'corrupt',
         });
+      }
     });
     opts.onProgress?.((done += batch.length), candidates.length);
   }

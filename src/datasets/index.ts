@@ -18,6 +18,7 @@
  *   registryEntries(), getEntry(name), availability(entry), offlineNames()
  *   fetchDataset(name, opts?) + storeFetched(store, entry, files)   official downloads (online only)
  *   storedDatasetNames(store), readManifest(store, name)
+ *   loadEmojiSet(style)                      an emoji style (google/apple/twitter) with each image's code points
  *   parseIdx / imageSetFromIdx, parseCifarBinary, parseSvhnMat / parseMatV5, parseStl10: format readers
  */
 export * from './types';
@@ -51,3 +52,4 @@ export { parseSvhnMat, parseMatV5 } from './svhn-mat';
 export { parseStl10 } from './stl10';
 export { ZipRejectedError, DEFAULT_ZIP_LIMITS, type ZipLimits } from './zip';
 export { SeededRandom } from './rng';
+export { loadEmojiSet, type EmojiSet, type EmojiStyle } from './emoji';

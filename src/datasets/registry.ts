@@ -10,7 +10,14 @@ export interface DownloadFile {
 }
 
 export type DatasetFormat =
-  'idx' | 'cifar10-binary' | 'cifar100-binary' | 'svhn-mat' | 'stl10-binary' | 'gtsrb-ppm-zip' | 'derived';
+  | 'idx'
+  | 'cifar10-binary'
+  | 'cifar100-binary'
+  | 'svhn-mat'
+  | 'stl10-binary'
+  | 'gtsrb-ppm-zip'
+  | 'emoji-png'
+  | 'derived';
 
 export interface DerivedRecipe {
   generator: string;

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { getJSON, putJSON, type ArtifactStore } from '../../infra/store';
 import { derivedGenerator, type PerClass } from './derived';
+import { emojiEnvironment, loadEmojiOffline } from './emoji';
 import { ingestPath, type IngestOptions } from './ingest';
 import { loadFashionMnistOffline, loadMnistOffline, packageDir } from './offline';
 import { availability, findEntry, offlineNames, type RegistryEntry } from './registry';
@@ -12,6 +13,7 @@ import {
   recipeHash,
   saveDataset,
   type DatasetManifest,
+  type SkippedFile,
 } from './store';
 import { DatasetError, type ImageSet, type Split, type SplitPair } from './types';
 
@@ -44,6 +46,7 @@ function recipeFor(entry: RegistryEntry, opts: EnsureOptions): Record<string, un
       package: entry.offline.package,
       version: packageVersion(entry.offline.package),
       loader: OFFLINE_LOADER_VERSION,
+      ...(entry.format === 'emoji-png' ? { environment: emojiEnvironment() } : {}),
     };
   return undefined;
 }
@@ -56,6 +59,7 @@ async function build(entry: RegistryEntry, recipe: Record<string, unknown>): Pro
     );
   if (entry.name === 'mnist') return loadMnistOffline();
   if (entry.name === 'fashion-mnist') return loadFashionMnistOffline();
+  if (entry.format === 'emoji-png' && entry.offline) return loadEmojiOffline(entry.offline.package);
   throw new DatasetError(`no offline loader for '${entry.name}'`);
 }
 
@@ -128,6 +132,8 @@ export interface LoadedSource {
   /** Whether it came from a folder or zip (not registered) rather than the store. */
   fromPath: boolean;
   skipped: number;
+  /** The files behind `skipped`, each with its reason (a dataset name: those its ingestion recorded). */
+  skippedFiles: SkippedFile[];
 }
 
 /**
@@ -141,8 +147,15 @@ export async function loadImageSource(
 ): Promise<LoadedSource> {
   const looksLikePath = ref.includes('/') || ref.includes(path.sep) || ref.toLowerCase().endsWith('.zip');
   if (existsSync(ref) && (looksLikePath || !findEntry(ref))) {
-    const ing = await ingestPath(ref, opts);
-    return { name: ref, family: 'unknown', pair: ing.pair, fromPath: true, skipped: ing.skipped.length };
+    const { pair, skipped } = await ingestPath(ref, opts);
+    return {
+      name: ref,
+      family: 'unknown',
+      pair,
+      fromPath: true,
+      skipped: skipped.length,
+      skippedFiles: skipped,
+    };
   }
   if (looksLikePath) throw new DatasetError(`${ref}: no such file or folder`);
   const m = await ensureDataset(store, ref);
@@ -153,5 +166,6 @@ export async function loadImageSource(
     pair: { train, test },
     fromPath: false,
     skipped: m.skipped?.length ?? 0,
+    skippedFiles: m.skipped ?? [],
   };
 }

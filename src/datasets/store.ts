@@ -29,9 +29,15 @@ export interface SplitManifest {
   labelsSha256: string;
 }
 
+/** What kind of problem kept a file out, so that skips can be counted; `reason` carries the detail. */
+export type SkipKind =
+  'corrupt' | 'too-large' | 'unsupported-format' | 'not-in-class-folder' | 'outside-splits';
+
 export interface SkippedFile {
   file: string;
   reason: string;
+  /** Absent in manifests written before kinds existed. */
+  kind?: SkipKind;
 }
 
 export interface DatasetManifest {

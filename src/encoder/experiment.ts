@@ -234,7 +234,7 @@ export async function runEncoderExperiment(
 
 if (require.main === module) {
   (async () => {
-    const { initBackend } = await import('../training/backend');
+    const { initBackend } = require('../training/backend') as typeof import('../training/backend');
     const backend = await initBackend();
     const [profileName = 'mini', outDir = join('.dlrec', 'reports', 'encoder')] = process.argv.slice(2);
     process.stderr.write(`tf.js backend: ${backend.name}\n`);

@@ -67,7 +67,7 @@ interface SavedTensor {
   data: string;
 }
 
-interface LanguageModelJSON {
+export interface LanguageModelJSON {
   format: 'dlrec.language-model';
   version: 1;
   config: LanguageModelConfig;

@@ -33,6 +33,8 @@ export interface SimilarityResult {
   totalVotes: number;
   samples: number;
   members: MemberVotes[];
+  /** memberDisagreement(members), in bits: high for images unlike every repository dataset. */
+  disagreement: number;
 }
 
 export interface RankerJSON {
@@ -161,5 +163,31 @@ export function fuseVotes(
     similarity[name] = total > 0 ? votes[c] / total : 0;
     if (votes[c] > votes[best]) best = c;
   });
-  return { similarity, mostSimilar: datasetNames[best], votes, totalVotes: total, samples, members };
+  return {
+    similarity,
+    mostSimilar: datasetNames[best],
+    votes,
+    totalVotes: total,
+    samples,
+    members,
+    disagreement: memberDisagreement(members),
+  };
+}
+
+/** Entropy in bits of a vote count vector. */
+function entropy(votes: number[]): number {
+  const total = votes.reduce((a, b) => a + b, 0);
+  return votes.reduce((h, v) => (v > 0 ? h - (v / total) * Math.log2(v / total) : h), 0);
+}
+
+/**
+ * How much the members disagree beyond their own uncertainty, in bits: the entropy of all votes pooled minus the
+ * members' mean entropy (the mutual information between member and vote). On images like a dataset they were
+ * trained on, members that hesitate hesitate alike; on images unlike every one of them each member extrapolates
+ * its own way, often with certainty, so the pooled votes spread while each member's do not.
+ */
+export function memberDisagreement(members: MemberVotes[]): number {
+  if (members.length === 0) return 0;
+  const pooled = members[0].votes.map((_, c) => members.reduce((s, m) => s + m.votes[c], 0));
+  return entropy(pooled) - members.reduce((s, m) => s + entropy(m.votes), 0) / members.length;
 }

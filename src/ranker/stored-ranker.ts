@@ -2,6 +2,7 @@
 // in-process (no Temporal): load ranker/current.json, read a folder/zip/name, sample, features, vote.
 import { getJSON, type ArtifactStore } from '../../infra/store';
 import { DEFAULT_SAMPLE_SIZE, loadImageSource, type ImageSet, type SplitPair } from '../datasets';
+import { imageCounts, type ImageCounts } from '../datasets/folder';
 import { sampleFeatures } from './image-features';
 import { DatasetSimilarityRanker, type RankerJSON, type SimilarityResult } from './ranker';
 
@@ -47,11 +48,17 @@ export interface ImageSimilarity {
   mostSimilar: string;
   family: string;
   samples: number;
+  /** Images read (all of a folder or zip; both splits of a dataset) and files skipped, per kind of skip. */
+  images: ImageCounts;
+  /** Class folders (or the dataset's classes): what a prediction's chance level depends on. */
+  classes: number;
   seconds: number;
   /** seconds per step: ranker load, image read, features, prediction */
   timings: { load: number; read: number; features: number; predict: number };
   /** per-member votes and held-out accuracies */
   members: SimilarityResult['members'];
+  /** how much the members disagree about these images (bits; see memberDisagreement) */
+  disagreement: number;
 }
 
 export interface SimilarityOptions {
@@ -85,9 +92,12 @@ export async function similarityOfImages(
     mostSimilar: res.mostSimilar,
     family: current.families[res.mostSimilar] ?? 'unknown',
     samples: res.samples,
+    images: imageCounts(loaded.pair.train.count + loaded.pair.test.count, loaded.skippedFiles),
+    classes: loaded.pair.train.classNames.length,
     seconds: s(t4 - t0),
     timings: { load: s(t1 - t0), read: s(t2 - t1), features: s(t3 - t2), predict: s(t4 - t3) },
     members: res.members,
+    disagreement: res.disagreement,
   };
 }
 

@@ -3,3 +3,4 @@ export * from './rows';
 export * from './evaluate';
 export * from './recommender';
 export * from './record';
+export * from './confidence';

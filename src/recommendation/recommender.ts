@@ -14,11 +14,42 @@ export interface Candidate extends ModelDescriptor {
   weightsKey?: string;
 }
 
+/** One pre-training option of an architecture: weights from `dataset` (null: from scratch). */
+export interface SourceOption {
+  dataset: string | null;
+  predictedAccuracy: number;
+}
+
+export interface RecommendOptions {
+  /** The target's class count: no prediction is shown below chance, 1/classes. */
+  classes?: number;
+  /** Options of one architecture predicted this close to its best are equally good (default SOURCE_TOLERANCE). */
+  tolerance?: number;
+}
+
+/**
+ * Half an accuracy point. The regressor states no uncertainty per prediction, so the bar is fixed: a gap this
+ * small is not worth choosing one pre-training source over another (it is one test image in 200).
+ */
+export const SOURCE_TOLERANCE = 0.005;
+
+/** One architecture, with its best pre-training option (sourceDataset) and the options as good as that one. */
 export interface Recommendation {
   model: string;
+  /** Canonical hash of the architecture (the campaign's modelId): where its spec is found. */
+  modelId: string;
   architecture: string;
   sourceDataset: string | null;
   predictedAccuracy: number;
+  /**
+   * false: every option of this architecture (each pre-training source and from scratch) is predicted within
+   * the tolerance of the best, so the choice of source makes no measurable difference.
+   */
+  sourceMatters: boolean;
+  /** The options predicted within the tolerance of the best, best first. */
+  sources: SourceOption[];
+  /** Why predictedAccuracy is not the regressor's own number (e.g. raised to chance). */
+  notes: string[];
   evidence: {
     sourceAccuracy?: number;
     /**
@@ -103,8 +134,11 @@ export class Recommender {
     return this;
   }
 
-  /** The top options for a dataset with this similarity vector (dataset name → share, over the repository). */
-  recommend(similarity: Record<string, number>, top = 5): Recommendation[] {
+  /**
+   * The top architectures for a dataset with this similarity vector (dataset name → share, over the
+   * repository), each once: with its best pre-training option and the options predicted as good as that one.
+   */
+  recommend(similarity: Record<string, number>, top = 5, opts: RecommendOptions = {}): Recommendation[] {
     if (!this.regressor || !this.record)
       throw new Error('the recommender is not fitted: run the repository build first');
     const vector = this.datasets.map((d) => similarity[d] ?? 0);
@@ -115,38 +149,63 @@ export class Recommender {
       ),
     );
     const predicted = this.regressor.predict(X);
-    const nearest = [...this.datasets.keys()].sort((a, b) => vector[b] - vector[a]).slice(0, 2);
-    return this.candidates
-      .map((c, i) => ({ c, p: predicted[i] }))
-      .sort((a, b) => b.p - a.p || a.c.params - b.c.params)
+    const byModel = new Map<string, { c: Candidate; p: number }[]>();
+    this.candidates.forEach((c, i) => {
+      if (!byModel.has(c.modelId)) byModel.set(c.modelId, []);
+      byModel.get(c.modelId)!.push({ c, p: predicted[i] });
+    });
+    const tolerance = opts.tolerance ?? SOURCE_TOLERANCE;
+    return [...byModel.values()]
+      .map((options) => options.sort((a, b) => b.p - a.p))
+      .sort((a, b) => b[0].p - a[0].p || a[0].c.params - b[0].c.params)
       .slice(0, top)
-      .map(({ c, p }) => ({
-        model: c.modelName,
-        architecture: c.architecture,
-        sourceDataset: c.source,
-        predictedAccuracy: p,
-        evidence: {
-          sourceAccuracy: c.sourceAccuracy,
-          nearestResults: nearest.flatMap((j) =>
-            this.results
-              .filter(
-                (r) =>
-                  r.modelId === c.modelId &&
-                  (r.source === null || r.source === c.source) &&
-                  r.dataset === this.datasets[j],
-              )
-              .map((r) => ({
-                dataset: r.dataset,
-                similarity: vector[j],
-                accuracy: r.accuracy,
-                sourceDataset: r.source,
-              })),
-          ),
-          params: c.params,
-          flops: c.flops,
-          weightsKey: c.weightsKey,
-        },
-      }));
+      .map((options) => {
+        const { c, p } = options[0];
+        const equal = options.filter((o) => p - o.p <= tolerance);
+        const chance = opts.classes ? 1 / opts.classes : 0;
+        return {
+          model: c.modelName,
+          modelId: c.modelId,
+          architecture: c.architecture,
+          sourceDataset: c.source,
+          predictedAccuracy: Math.max(p, chance),
+          sourceMatters: equal.length < options.length,
+          sources: equal.map((o) => ({ dataset: o.c.source, predictedAccuracy: Math.max(o.p, chance) })),
+          notes:
+            p < chance
+              ? [
+                  `the regressor predicted ${(100 * p).toFixed(1)}%, below chance for ${opts.classes} classes (${(100 * chance).toFixed(1)}%): shown at chance`,
+                ]
+              : [],
+          evidence: this.evidence(c, vector),
+        };
+      });
+  }
+
+  /** What the repository measured for this option on the two datasets most similar to the target. */
+  private evidence(c: Candidate, vector: number[]): Recommendation['evidence'] {
+    const nearest = [...this.datasets.keys()].sort((a, b) => vector[b] - vector[a]).slice(0, 2);
+    return {
+      sourceAccuracy: c.sourceAccuracy,
+      nearestResults: nearest.flatMap((j) =>
+        this.results
+          .filter(
+            (r) =>
+              r.modelId === c.modelId &&
+              (r.source === null || r.source === c.source) &&
+              r.dataset === this.datasets[j],
+          )
+          .map((r) => ({
+            dataset: r.dataset,
+            similarity: vector[j],
+            accuracy: r.accuracy,
+            sourceDataset: r.source,
+          })),
+      ),
+      params: c.params,
+      flops: c.flops,
+      weightsKey: c.weightsKey,
+    };
   }
 
   toJSON(): RecommenderJSON {

@@ -29,4 +29,6 @@ export interface CampaignResult {
 export interface SimilarityTable {
   datasets: string[];
   rows: Record<string, number[]>;
+  /** The ranker members' disagreement about each held-out dataset (bits); absent in older artifacts. */
+  disagreement?: Record<string, number>;
 }

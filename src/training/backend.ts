@@ -2,9 +2,12 @@
  * Chooses the fastest TensorFlow.js backend available at run time:
  *   tensorflow-gpu (@tensorflow/tfjs-node-gpu) → tensorflow (@tensorflow/tfjs-node) → wasm (+ dlrec's
  *   gradient kernels) → cpu (pure JS).
- * The native packages are optional: their install downloads libtensorflow from Google storage, which only
- * the GPU image can reach, so they are require()d inside try/catch and the project works without them.
+ * The native packages' bindings are built by `npm run setup` (scripts/native-tensorflow.js) against the
+ * TensorFlow C library of a pinned PyPI wheel; where that build could not run they do not load, and training
+ * falls back to wasm with the reason in `skipped`.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { DLREC_WASM_KERNELS, registerWasmTrainingKernels } from './wasm-kernels';
 
@@ -19,6 +22,9 @@ export interface BackendInfo {
     tfjsVersion: string;
     /** Why each faster backend was skipped. */
     skipped: { name: BackendName; reason: string }[];
+    /** Native backends: the TensorFlow C library's version and whether it placed ops on a GPU. */
+    tensorflowVersion?: string;
+    usesGpu?: boolean;
     wasmSimd?: boolean;
     wasmThreads?: number;
     /** Kernels dlrec registered on the wasm backend. */
@@ -45,10 +51,22 @@ function loadNative(pkg: string): void {
   require(pkg);
 }
 
-async function tryNative(name: 'tensorflow-gpu' | 'tensorflow'): Promise<void> {
-  loadNative(name === 'tensorflow-gpu' ? '@tensorflow/tfjs-node-gpu' : '@tensorflow/tfjs-node');
+async function tryNative(
+  name: 'tensorflow-gpu' | 'tensorflow',
+  details: BackendInfo['details'],
+): Promise<void> {
+  const probe = probeBackends().find((b) => b.name === name);
+  if (!probe?.available) throw new Error(probe?.reason ?? 'unknown backend');
+  // TensorFlow's C++ start-up banner (CPU features, oneDNN) would otherwise fill stderr; warnings stay.
+  process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
+  loadNative(NATIVE_PACKAGE[name]);
   if (!(await tf.setBackend('tensorflow'))) throw new Error('the tensorflow backend failed to initialise');
+  const backend = tf.backend() as unknown as { binding: { TF_Version: string }; isUsingGpuDevice: boolean };
+  details.tensorflowVersion = backend.binding.TF_Version;
+  details.usesGpu = backend.isUsingGpuDevice;
 }
+
+const NATIVE_PACKAGE = { 'tensorflow-gpu': '@tensorflow/tfjs-node-gpu', tensorflow: '@tensorflow/tfjs-node' };
 
 async function tryWasm(details: BackendInfo['details']): Promise<void> {
   const wasm = require('@tensorflow/tfjs-backend-wasm') as typeof import('@tensorflow/tfjs-backend-wasm');
@@ -77,7 +95,7 @@ export async function initBackend(preference: BackendName | 'auto' = envPreferen
   for (const name of candidates) {
     const details: BackendInfo['details'] = { tfjsBackend: '', tfjsVersion: tf.version.tfjs, skipped };
     try {
-      if (name === 'tensorflow-gpu' || name === 'tensorflow') await tryNative(name);
+      if (name === 'tensorflow-gpu' || name === 'tensorflow') await tryNative(name, details);
       else if (name === 'wasm') await tryWasm(details);
       else if (!(await tf.setBackend('cpu'))) throw new Error('the cpu backend failed to initialise');
       await tf.ready();
@@ -100,21 +118,37 @@ function envPreference(): BackendName | 'auto' {
   throw new BackendUnavailableError(v, 'DLREC_BACKEND names an unknown backend');
 }
 
-/** For `dlrec doctor`: which backends could load here, without switching the current one. */
-export function probeBackends(): { name: BackendName; available: boolean; reason?: string }[] {
+/**
+ * For `dlrec doctor` and tests: which backends could load here, without switching the current one. A native
+ * package counts only with its binding built (scripts/native-tensorflow.js writes lib/dlrec-native.json).
+ */
+export function probeBackends(): {
+  name: BackendName;
+  available: boolean;
+  reason?: string;
+  build?: unknown;
+}[] {
   return BACKEND_ORDER.map((name) => {
     const pkg = {
-      'tensorflow-gpu': '@tensorflow/tfjs-node-gpu',
-      tensorflow: '@tensorflow/tfjs-node',
+      ...NATIVE_PACKAGE,
       wasm: '@tensorflow/tfjs-backend-wasm',
       cpu: '@tensorflow/tfjs-backend-cpu',
     }[name];
+    let dir: string;
     try {
-      require.resolve(pkg);
-      return { name, available: true };
+      dir = path.dirname(require.resolve(`${pkg}/package.json`));
     } catch (e) {
       return { name, available: false, reason: `${pkg} is not installed (${firstLine(e)})` };
     }
+    if (name !== 'tensorflow' && name !== 'tensorflow-gpu') return { name, available: true };
+    const stamp = path.join(dir, 'lib', 'dlrec-native.json');
+    if (!fs.existsSync(stamp))
+      return {
+        name,
+        available: false,
+        reason: `${pkg} has no binding built (run \`npm run setup\`, or node scripts/native-tensorflow.js --variant ${name === 'tensorflow' ? 'cpu' : 'gpu'})`,
+      };
+    return { name, available: true, build: JSON.parse(fs.readFileSync(stamp, 'utf8')) };
   });
 }
 

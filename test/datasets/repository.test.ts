@@ -24,7 +24,16 @@ test("registry: the paper's seven plus the derived ones, with URLs and checksums
   ]) {
     assert.ok(names.includes(n), n);
   }
-  assert.deepEqual(offlineNames(), ['mnist', 'fashion-mnist', 'colour-digits', 'glyphs', 'shapes']);
+  assert.deepEqual(offlineNames(), [
+    'mnist',
+    'fashion-mnist',
+    'colour-digits',
+    'glyphs',
+    'shapes',
+    'emoji-google',
+    'emoji-apple',
+    'emoji-twitter',
+  ]);
   assert.equal(availability(getEntry('cifar-10')), 'needs-download');
   for (const e of registryEntries()) {
     for (const f of e.files ?? []) assert.match(f.url, /^https?:\/\//);
@@ -38,6 +47,7 @@ test("registry: the paper's seven plus the derived ones, with URLs and checksums
     ['mnist', 'colour-digits'],
     'two offline members share the digits family',
   );
+  assert.deepEqual(families.get('emoji'), ['emoji-google', 'emoji-apple', 'emoji-twitter']);
   assert.throws(() => getEntry('nope'), /unknown dataset 'nope'; known: mnist/);
 });
 

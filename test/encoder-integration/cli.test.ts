@@ -9,8 +9,8 @@ import { zooModel } from '../../src/arch';
 import { runCli } from '../helpers/cli';
 import { startTemporalServer, type TemporalDevServer } from '../helpers/services';
 
-// shared/ sits beside the project root (here and in CI); the issue's command uses this relative path.
-const NLDS = '../shared/reference/nlds-example.json';
+// The paper implementation's NLDS example, shipped in the repository (test/fixtures/reference, Apache-2.0).
+const NLDS = path.join('test', 'fixtures', 'reference', 'nlds-example.json');
 const KERAS = path.join('test', 'fixtures', 'arch', 'keras2-sequential.json');
 
 let temporal: TemporalDevServer;
@@ -25,7 +25,7 @@ after(async () => {
 
 test('encoder train (default: smoke corpus, 512-d) → encode NLDS/Keras/spec files → encoder eval', async () => {
   const env = { TEMPORAL_ADDRESS: temporal.address, DLREC_HOME: path.join(root, 'home') };
-  assert.ok(fs.existsSync(NLDS), `${NLDS} must exist beside the project root`);
+  assert.ok(fs.existsSync(NLDS), `${NLDS} must be in the repository`);
   const spec = path.join(root, 'vgg16.json');
   fs.writeFileSync(spec, JSON.stringify(zooModel('vgg16')));
 

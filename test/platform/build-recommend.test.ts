@@ -6,9 +6,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
+import { PROFILES } from '../../src/profiles';
 import { makeZip } from '../datasets/helpers';
 import { runCli } from '../helpers/cli';
-import { writeDigitFolder } from '../helpers/images';
+import { writeDigitFolder, writeNoiseFolder } from '../helpers/images';
 import { startTemporalServer, type TemporalDevServer } from '../helpers/services';
 
 let temporal: TemporalDevServer;
@@ -22,14 +23,23 @@ after(async () => {
 });
 
 interface RecommendOutput {
+  images: { read: number; skipped: number; skippedReasons: Record<string, number> };
+  classes: number;
   mostSimilar: { dataset: string; similarity: number }[];
+  warnings: { code: string; message: string; evidence: { disagreement: number; threshold: number } }[];
   recommendations: {
     model: string;
+    modelId: string;
     architecture: string;
+    arch: { name: string; family: string; description: string; depth: number; params: number; id: string };
     sourceDataset: string | null;
     predictedAccuracy: number;
+    sourceMatters: boolean;
+    sources: { dataset: string | null; predictedAccuracy: number }[];
+    notes: string[];
     evidence: { params: number; nearestResults: { dataset: string; accuracy: number }[] };
   }[];
+  exported?: { name: string; keras: string; spec: string }[];
   seconds: number;
 }
 
@@ -37,7 +47,10 @@ function checkRecommendations(out: RecommendOutput, datasets: string[], top: num
   assert.deepEqual(out.mostSimilar.map((m) => m.dataset).sort(), [...datasets].sort());
   const total = out.mostSimilar.reduce((s, m) => s + m.similarity, 0);
   assert.ok(Math.abs(total - 1) < 1e-9, `similarities sum to ${total}`);
-  assert.equal(out.recommendations.length, top);
+  // One line per architecture, so at most as many as the smoke sweep trains (its zoo and generated models).
+  const architectures = PROFILES.smoke.sweep.zoo.length + PROFILES.smoke.sweep.generated;
+  assert.equal(out.recommendations.length, Math.min(top, architectures));
+  assert.equal(new Set(out.recommendations.map((r) => r.modelId)).size, out.recommendations.length);
   const predicted = out.recommendations.map((r) => r.predictedAccuracy);
   assert.deepEqual(
     predicted,
@@ -48,6 +61,11 @@ function checkRecommendations(out: RecommendOutput, datasets: string[], top: num
     assert.ok(r.predictedAccuracy >= 0 && r.predictedAccuracy <= 1, `${r.model}: ${r.predictedAccuracy}`);
     assert.ok(r.sourceDataset === null || datasets.includes(r.sourceDataset), String(r.sourceDataset));
     assert.ok(r.evidence.params > 0);
+    assert.ok(r.predictedAccuracy >= 1 / out.classes || r.notes.length > 0, 'chance floor');
+    assert.equal(r.arch.id, r.modelId);
+    assert.ok(r.arch.depth > 0 && r.arch.params > 0, JSON.stringify(r.arch));
+    assert.match(r.arch.description, /^(LeNet-5|generated CNN): \d+ conv /);
+    assert.equal(r.sources[0].dataset, r.sourceDataset);
   }
   assert.ok(out.seconds > 0);
 }
@@ -83,6 +101,32 @@ test('build --profile smoke → recommend (folder, zip, dataset) → evaluate �
   const f = fromFolder.json<RecommendOutput>();
   checkRecommendations(f, b.datasets, 3);
   assert.equal(f.mostSimilar[0].dataset, 'mnist', JSON.stringify(f.mostSimilar));
+  assert.deepEqual(f.images, { read: 64, skipped: 0, skippedReasons: {} });
+  assert.deepEqual(f.warnings, [], 'MNIST digits resemble the repository');
+
+  // Random noise resembles nothing in the repository: said so, with the evidence; corrupt files are counted.
+  const noise = path.join(root, 'noise');
+  await writeNoiseFolder(noise);
+  const exportDir = path.join(root, 'export');
+  const fromNoise = await runCli(['recommend', noise, '--top', '2', '--export', exportDir, '--json'], env);
+  assert.equal(fromNoise.code, 0, fromNoise.stderr);
+  const n = fromNoise.json<RecommendOutput>();
+  checkRecommendations(n, b.datasets, 2);
+  assert.deepEqual(n.images, { read: 48, skipped: 2, skippedReasons: { corrupt: 2 } });
+  assert.equal(n.classes, 3);
+  assert.deepEqual(
+    n.warnings.map((w) => w.code),
+    ['low-confidence'],
+    JSON.stringify(n.mostSimilar),
+  );
+  assert.ok(n.warnings[0].evidence.disagreement > n.warnings[0].evidence.threshold);
+  assert.equal(n.exported?.length, 2);
+  const keras = JSON.parse(fs.readFileSync(n.exported![0].keras, 'utf8')) as { class_name: string };
+  assert.equal(keras.class_name, 'Model');
+  const human = await runCli(['recommend', noise, '--top', '2'], env);
+  assert.match(human.stdout, /^images: 48 read, 2 skipped \(2 corrupt\); 3 classes \(chance 33\.3%\)$/m);
+  assert.match(human.stdout, /^WARNING \(low-confidence\): these images resemble no repository dataset/m);
+  assert.match(human.stdout, /^1\. (LeNet-5|generated CNN): .* \[.+\]$/m);
 
   const zipPath = path.join(root, 'digits.zip');
   const entries = fs
@@ -98,6 +142,7 @@ test('build --profile smoke → recommend (folder, zip, dataset) → evaluate �
   const byName = await runCli(['recommend', 'fashion-mnist', '--samples', '100', '--json'], env);
   assert.equal(byName.code, 0, byName.stderr);
   checkRecommendations(byName.json<RecommendOutput>(), b.datasets, 5);
+  assert.deepEqual(byName.json<RecommendOutput>().warnings, [], 'a repository dataset is no stranger');
 
   const bad = await runCli(['recommend', path.join(root, 'missing'), '--json'], env);
   assert.equal(bad.code, 1);

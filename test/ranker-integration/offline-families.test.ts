@@ -34,6 +34,11 @@ test('leave-one-out over the offline repository recovers the family (digits: mni
     assert.equal(row.heldOut, REPOSITORY[i]);
     assert.equal(row.similarity[i], 0);
     assert.ok(Math.abs(row.similarity.reduce((a, b) => a + b, 0) - 1) < 1e-9);
+    // Members' disagreement (bits), the scale `recommend` judges a new dataset on: at most log2(datasets − 1).
+    assert.ok(
+      row.disagreement >= 0 && row.disagreement <= Math.log2(REPOSITORY.length - 1),
+      `${row.disagreement}`,
+    );
     matrix.push(row.similarity);
   }
   const report = matrix

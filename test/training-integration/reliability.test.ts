@@ -97,8 +97,15 @@ test('a smoke sweep interrupted half-way and restarted records every pair exactl
   const p = PROFILES.smoke;
   const input = {
     campaignId,
-    // Small pages and history limit: the run also continues as new several times.
-    sweep: { ...p.sweep, pageSize: 3, historyLimit: 40, concurrency: 2 },
+    // Small pages and history limit: the run also continues as new several times. Two epochs of 512 images:
+    // on the native backend one smoke epoch is so short that the second half would finish before the kill.
+    sweep: {
+      ...p.sweep,
+      pageSize: 3,
+      historyLimit: 40,
+      concurrency: 2,
+      limits: { ...p.sweep.limits, epochs: 2, trainImages: 512 },
+    },
     datasets: p.datasets.names,
     generation: p.generation,
     derived: { perClass: p.datasets.derivedPerClass, seed: p.datasets.seed },
@@ -126,14 +133,14 @@ test('a smoke sweep interrupted half-way and restarted records every pair exactl
     120_000,
     100,
   );
+  await worker.kill9();
   assert.ok(doneBefore.done < doneBefore.total, 'killed before the end');
-  // `dlrec sweep status` answers from the running workflow.
+  // `dlrec sweep status` answers from the running workflow (running, with no worker left to serve it).
   const status = await runCli(['sweep', 'status', campaignId, '--json'], env());
   assert.equal(status.code, 0, status.stderr);
   const s = status.json<{ status: string; total: number; done: number; running: number }>();
   assert.equal(s.status, 'RUNNING');
   assert.equal(s.total, doneBefore.total);
-  await worker.kill9();
   const mtime = (key: string) => fs.statSync(path.join(home, 'artifacts', 'objects', key)).mtimeMs;
   const finishedBefore = new Map(
     (await resultKeys()).filter((k) => !earlier.has(k)).map((k) => [k, mtime(k)]),

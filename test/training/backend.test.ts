@@ -3,12 +3,29 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { BackendUnavailableError, initBackend, probeBackends } from '../../src/training/backend';
 import { DLREC_WASM_KERNELS } from '../../src/training/wasm-kernels';
+import { GpuUnavailableError, nvidiaDevices, requireGpu } from '../../src/training/gpu';
 
 test('auto picks the fastest backend that loads here and says why it skipped the others', async () => {
   await initBackend('cpu');
   const info = await initBackend('auto');
-  const native = probeBackends().filter((b) => b.name.startsWith('tensorflow') && b.available);
-  if (native.length > 0) return; // a machine with tfjs-node: nothing below applies
+  const native = probeBackends().find((b) => b.name === 'tensorflow')!;
+  assert.ok(
+    !probeBackends().find((b) => b.name === 'tensorflow-gpu')!.available,
+    'no GPU package on CPU machines',
+  );
+  if (native.available) {
+    // Built by `npm run setup` from the pinned tensorflow-cpu wheel.
+    assert.equal(info.name, 'tensorflow');
+    assert.equal(tf.getBackend(), 'tensorflow');
+    assert.deepEqual(
+      info.details.skipped.map((s) => s.name),
+      ['tensorflow-gpu'],
+    );
+    assert.match(info.details.tensorflowVersion ?? '', /^2\.\d+\.\d+/);
+    assert.equal(info.details.usesGpu, false);
+    return;
+  }
+  if (process.env.CI) assert.fail(`CI builds the native backend: ${native.reason}`);
   assert.equal(info.name, 'wasm');
   assert.equal(tf.getBackend(), 'wasm');
   assert.deepEqual(
@@ -24,10 +41,13 @@ test('auto picks the fastest backend that loads here and says why it skipped the
 });
 
 test('a named backend that cannot load is an error naming the choices, not a silent fallback', async () => {
-  if (probeBackends().find((b) => b.name === 'tensorflow')?.available) return;
-  await assert.rejects(initBackend('tensorflow'), (e: Error) => {
+  // tfjs-node-gpu is installed only in the GPU image.
+  await assert.rejects(initBackend('tensorflow-gpu'), (e: Error) => {
     assert.ok(e instanceof BackendUnavailableError);
-    assert.match(e.message, /'tensorflow' is not available.*tensorflow-gpu, tensorflow, wasm, cpu/);
+    assert.match(
+      e.message,
+      /'tensorflow-gpu' is not available.*tfjs-node-gpu.*tensorflow-gpu, tensorflow, wasm, cpu/,
+    );
     return true;
   });
   const prev = process.env.DLREC_BACKEND;
@@ -45,4 +65,26 @@ test('a named backend that cannot load is an error naming the choices, not a sil
       .filter((n) => n === 'wasm' || n === 'cpu'),
     ['wasm', 'cpu'],
   );
+});
+
+test('GPU facts: nvidia-smi parsed; a GPU worker without a GPU backend refuses to start, naming the fix', async () => {
+  const fake = ((_cmd: string, _args: string[]) => ({
+    status: 0,
+    stdout: '0, NVIDIA H200, 9.0, 143771, 570.86.15\n1, NVIDIA L4, 8.9, 23034, 570.86.15\n',
+    stderr: '',
+  })) as never;
+  assert.deepEqual(nvidiaDevices(fake).devices, [
+    { index: 0, name: 'NVIDIA H200', computeCapability: '9.0', memoryMiB: 143771, driver: '570.86.15' },
+    { index: 1, name: 'NVIDIA L4', computeCapability: '8.9', memoryMiB: 23034, driver: '570.86.15' },
+  ]);
+  const missing = (() => ({ error: new Error('spawnSync nvidia-smi ENOENT') })) as never;
+  assert.match(nvidiaDevices(missing).reason!, /nvidia-smi cannot run.*no NVIDIA driver/);
+  await assert.rejects(requireGpu(), (e: Error) => {
+    assert.ok(e instanceof GpuUnavailableError);
+    assert.match(
+      e.message,
+      /cannot load TensorFlow's GPU backend.*tfjs-node-gpu.*native-tensorflow\.js --variant gpu/,
+    );
+    return true;
+  });
 });
