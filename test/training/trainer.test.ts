@@ -35,7 +35,7 @@ test('the zoo LeNet-5 on 2,000 real MNIST images reaches ≥ 80% test accuracy a
   );
   assert.equal(r.testImages, 1000);
   // The default backend: native TensorFlow where `npm run setup` built it, else wasm.
-  assert.equal(r.backend, (await initBackend()).name);
+  assert.equal(r.backend, (await initBackend('auto')).name);
   assert.ok(r.imagesPerSecond > 0 && r.flops > 0);
   assert.equal(r.params, countParams(spec));
 });
@@ -139,24 +139,35 @@ test('micro-batches accumulate to the same SGD update as whole batches (and tick
   const train = mnist('train', 96);
   const spec = lenet5(28, 28, 1, 10);
   const base = { maxEpochs: 1, batchSize: 48, validationSplit: 0, warmupBatches: 0, learningRate: 0.05 };
-  const run = async (microBatch: number) => {
+  const train1 = async (microBatch: number, learningRate = base.learningRate) => {
     let ticks = 0;
-    const t = await Trainer.create(spec, recipeFor('smoke', { overrides: { ...base, microBatch } }), {
-      hooks: { onMicroBatch: () => void ticks++ },
-    });
+    const recipe = recipeFor('smoke', { overrides: { ...base, microBatch, learningRate } });
+    const t = await Trainer.create(spec, recipe, { hooks: { onMicroBatch: () => void ticks++ } });
     const r = await t.train(train, train);
     const w = (await t.snapshot()).weights;
     t.dispose();
     return { r, w, ticks };
+  };
+  const w0 = (await train1(0, 1e-30)).w; // the seeded initial weights (steps far below float resolution)
+  // The two SGD steps' update: what accumulation must get right (the mean of the slices, not their sum).
+  const run = async (microBatch: number) => {
+    const { r, w, ticks } = await train1(microBatch);
+    const update = w.map((x, i) => ({ name: x.name, data: x.data.map((v, k) => v - w0[i].data[k]) }));
+    return { r, ticks, update };
   };
   const whole = await run(0);
   const sliced = await run(16);
   assert.equal(whole.ticks, 0);
   assert.equal(sliced.ticks, 6); // 2 batches × 3 slices
   assert.ok(Math.abs(whole.r.lossCurve[0] - sliced.r.lossCurve[0]) < 1e-4);
-  whole.w.forEach((w, i) => {
-    const scale = Math.max(...w.data.map(Math.abs));
-    const err = Math.max(...w.data.map((v, k) => Math.abs(v - sliced.w[i].data[k])));
-    assert.ok(err <= 1e-4 * scale, `${w.name}: ${err}`);
+  // Equal up to float rounding, which native TensorFlow (oneDNN: other summation orders per batch size) lets
+  // grow over the two steps to ~1% of the update; a sum of the slices instead of their mean is 200% off.
+  whole.update.forEach((u, i) => {
+    const scale = Math.max(...u.data.map(Math.abs));
+    const err = Math.max(...u.data.map((v, k) => Math.abs(v - sliced.update[i].data[k])));
+    assert.ok(
+      scale > 0 && err <= 0.05 * scale,
+      `${u.name}: update differs by ${err} (update scale ${scale})`,
+    );
   });
 });
