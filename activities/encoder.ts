@@ -37,8 +37,8 @@ import { PROFILES } from '../src/profiles';
 import { initBackend } from '../src/training/backend';
 import { getJSON, putJSON, type ArtifactStore } from '../infra/store';
 import { heartbeater, type ActivityDeps } from './context';
-import { THREAD_TASKS, type LanguageModelEvent } from './thread-tasks';
-import { runOnThread, useThreads } from './threads';
+import type { LanguageModelEvent } from './thread-tasks';
+import { runTask } from './threads';
 
 /** Models encoded between heartbeats (and event-loop yields) in encodeModels. */
 const ENCODE_BATCH = 64;
@@ -221,9 +221,7 @@ export function encoderActivities({ store }: ActivityDeps) {
       const timer = setInterval(() => beat({ epoch: epoch + 1, perplexity }), 5_000);
       let model: LanguageModelJSON;
       try {
-        model = useThreads()
-          ? await runOnThread('fitLanguageModel', job, onEvent)
-          : await THREAD_TASKS.fitLanguageModel(job, onEvent);
+        model = await runTask('fitLanguageModel', job, onEvent);
         await writes;
       } finally {
         clearInterval(timer);

@@ -12,7 +12,7 @@
  */
 import path from 'node:path';
 import { Worker, parentPort } from 'node:worker_threads';
-import type { ThreadTaskName, ThreadTasks } from './thread-tasks';
+import { THREAD_TASKS, type ThreadTaskName, type ThreadTasks } from './thread-tasks';
 
 type Input<N extends ThreadTaskName> = Parameters<ThreadTasks[N]>[0];
 type Output<N extends ThreadTaskName> = Awaited<ReturnType<ThreadTasks[N]>>;
@@ -50,7 +50,6 @@ function transferable(value: unknown): ArrayBuffer[] {
 /** The thread side: serves tasks one after another (the pool hands a thread one task at a time). */
 export function serveThread(): void {
   const port = parentPort!;
-  const { THREAD_TASKS } = require('./thread-tasks') as typeof import('./thread-tasks');
   port.on('message', async ({ task, input }: { task: ThreadTaskName; input: never }) => {
     const post = (m: ThreadMessage, value: unknown) => port.postMessage(m, transferable(value));
     try {
@@ -113,10 +112,16 @@ export function runOnThread<N extends ThreadTaskName>(
   });
 }
 
-/** Threads unless DLREC_TRAINING_THREADS=0 (debugging: one stack, one heap). */
-export function useThreads(): boolean {
+/** Runs a task on a pooled thread, or on this one with DLREC_TRAINING_THREADS=0 (debugging: one stack, one heap). */
+export function runTask<N extends ThreadTaskName>(
+  task: N,
+  input: Input<N>,
+  onEvent: (event: Event<N>) => void,
+): Promise<Output<N>> {
   const env = process.env.DLREC_TRAINING_THREADS;
-  return !(env === '0' || env === 'false');
+  if (env !== '0' && env !== 'false') return runOnThread(task, input, onEvent);
+  const run = THREAD_TASKS[task] as unknown as (i: Input<N>, e: (ev: Event<N>) => void) => Promise<Output<N>>;
+  return run(input, onEvent);
 }
 
 /**

@@ -45,8 +45,9 @@ import { RecipeError, recipeFor, recipeHash, type Recipe } from '../src/training
 import type { BackendName } from '../src/training/backend';
 import type { TrainResult } from '../src/training/trainer';
 import { heartbeater, type ActivityDeps } from './context';
-import { runOnThread, useThreads } from './threads';
-import { runTrainingJob, type TrainingJob } from './training-job';
+import type { TrainEvent } from './thread-tasks';
+import { runTask } from './threads';
+import type { TrainingJob } from './training-job';
 
 /** Every model trains at this input; model ids are canonical hashes at this input and 10 classes. */
 export const TRAIN_INPUT = { height: 32, width: 32, channels: 3 } as const;
@@ -366,34 +367,27 @@ export function trainingActivities({ store }: ActivityDeps) {
     };
     // Checkpoint writes run in order, off the training thread; the result waits for the last one.
     let writes: Promise<unknown> = Promise.resolve();
-    const events = {
-      onBatch: (epoch: number, batch: number, loss: number) => {
-        Object.assign(progress, { epoch, batch, loss });
+    const onEvent = (e: TrainEvent) => {
+      if (e.type === 'batch') {
+        Object.assign(progress, { epoch: e.epoch, batch: e.batch, loss: e.loss });
         beat(progress);
-      },
-      onCheckpoint: (epoch: number, bytes: Uint8Array) => {
-        writes = writes.then(async () => {
-          await store.put(trainingKeys.checkpoint(pair.pairKey), bytes);
-          await putJSON(store, trainingKeys.checkpointMeta(pair.pairKey), {
-            pairKey: pair.pairKey,
-            epoch,
-            attempt,
-            savedAt: new Date().toISOString(),
-          });
+        return;
+      }
+      writes = writes.then(async () => {
+        await store.put(trainingKeys.checkpoint(pair.pairKey), e.bytes);
+        await putJSON(store, trainingKeys.checkpointMeta(pair.pairKey), {
+          pairKey: pair.pairKey,
+          epoch: e.epoch,
+          attempt,
+          savedAt: new Date().toISOString(),
         });
-      },
+      });
     };
     // The main thread is free while a thread trains: heartbeat on a timer, too (a step can outlast a beat).
     const timer = setInterval(() => beat(progress), 2_000);
     let out;
     try {
-      out = useThreads()
-        ? await runOnThread('trainModel', job, (e) =>
-            e.type === 'batch'
-              ? events.onBatch(e.epoch, e.batch, e.loss)
-              : events.onCheckpoint(e.epoch, e.bytes),
-          )
-        : await runTrainingJob(job, events);
+      out = await runTask('trainModel', job, onEvent);
       await writes;
     } finally {
       clearInterval(timer);
