@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto';
 import { getJSON, putJSON, type ArtifactStore } from '../infra/store';
-import { ensureDataset, findEntry, readSplit } from '../src/datasets';
+import { ensureDataset, findEntry, readSplit, sampleImages } from '../src/datasets';
+import { augmentSample, AUGMENTATION_VERSION } from '../src/ranker/augment';
 import { FEATURE_KINDS, type FeatureKind } from '../src/features';
 import {
   CURRENT_RANKER_KEY,
   DatasetSimilarityRanker,
   fitMemberInThread,
   fitMembersInThread,
+  imageSetFeatures,
   rankerKey,
   sampleFeatures,
   stackTrainingData,
@@ -15,7 +17,16 @@ import {
   type DatasetFeatures,
   type FeatureMatrix,
   type MemberJSON,
+  type RankerJSON,
 } from '../src/ranker';
+import {
+  PROBE_VARIANTS,
+  probeImages,
+  scoreProbes,
+  siblingProbes,
+  type FamilyProbeResult,
+  type ProbeSet,
+} from '../src/ranker/family-probe';
 import type { RankerProfile } from '../src/profiles';
 import { heartbeater, type ActivityDeps } from './context';
 
@@ -50,6 +61,14 @@ export interface MemberInput {
   /** features meta keys, in label order */
   features: string[];
   profile: RankerProfile;
+}
+
+export interface FamilyProbeInput {
+  ranker: CurrentRanker;
+  datasets: string[];
+  derived?: DerivedVersion;
+  samples: number;
+  seed: number;
 }
 
 export interface AssembleInput {
@@ -128,13 +147,16 @@ export function rankerActivities({ store }: ActivityDeps) {
       const derived = findEntry(input.name)?.derived && input.derived ? input.derived : {};
       const manifest = await ensureDataset(store, input.name, derived);
       const base = `features/${manifest.sha256}`;
-      const metaKey = `${base}/${input.samples}-${input.seed}.json`;
+      const variant = `${input.samples}-${input.seed}-aug${AUGMENTATION_VERSION}`;
+      const metaKey = `${base}/${variant}.json`;
       if (await store.exists(metaKey)) return getJSON<DatasetFeaturesMeta>(store, metaKey);
       const set = await readSplit(store, manifest, 'train');
-      const { samples, features } = sampleFeatures(set, input.samples, input.seed);
+      const sample = augmentSample(sampleImages(set, input.samples, input.seed), input.seed);
+      const samples = sample.count;
+      const features = imageSetFeatures(sample);
       const kinds: DatasetFeaturesMeta['kinds'] = {};
       for (const kind of FEATURE_KINDS) {
-        const key = `${base}/${kind}/${input.samples}-${input.seed}.f32`;
+        const key = `${base}/${kind}/${variant}.f32`;
         const f = features[kind];
         await store.put(key, new Uint8Array(f.X.buffer, f.X.byteOffset, f.X.byteLength));
         kinds[kind] = { key, d: f.d };
@@ -150,6 +172,40 @@ export function rankerActivities({ store }: ActivityDeps) {
       };
       await putJSON(store, metaKey, meta);
       return meta;
+    },
+
+    /**
+     * The family probe (src/ranker/family-probe.ts) of a trained ranker: every repository dataset's test images
+     * under each variant, and the sibling sets, each scored by the ranker → ranker/probe/<hash>.json.
+     */
+    async probeRankerFamilies(input: FamilyProbeInput): Promise<{ key: string; familyHitRate: number }> {
+      const key = `ranker/probe/${inputKey(['family-probe', 1, input.ranker.key, input.datasets, input.samples, input.seed, input.derived ?? null])}.json`;
+      if (await store.exists(key)) {
+        const stored = await getJSON<FamilyProbeResult>(store, key);
+        return { key, familyHitRate: stored.familyHitRate };
+      }
+      const beat = heartbeater(2_000);
+      const ranker = DatasetSimilarityRanker.fromJSON(await getJSON<RankerJSON>(store, input.ranker.key));
+      const probes: ProbeSet[] = [];
+      for (const name of input.datasets) {
+        const derived = findEntry(name)?.derived && input.derived ? input.derived : {};
+        const manifest = await ensureDataset(store, name, derived);
+        const test = await readSplit(store, manifest, 'test');
+        for (const variant of PROBE_VARIANTS)
+          probes.push({
+            name: `${name}/${variant}`,
+            family: manifest.family,
+            images: probeImages(test, variant, input.samples, input.seed),
+          });
+        beat({ prepared: name });
+      }
+      probes.push(...(await siblingProbes(input.samples, input.seed)));
+      const result = scoreProbes(probes, input.ranker.families, (images) => {
+        beat({ probing: probes.length });
+        return ranker.similarity(sampleFeatures(images, input.samples, input.seed).features).similarity;
+      });
+      await putJSON(store, key, result);
+      return { key, familyHitRate: result.familyHitRate };
     },
 
     /** One (feature kind, classifier) member trained on the given datasets' features (idempotent). */

@@ -11,6 +11,10 @@ import {
   type EvaluationSummary,
   type SimilarityTable,
 } from '../src/recommendation';
+import type { RegressorKind } from '../src/recommendation/rows';
+import type { FamilyProbeResult } from '../src/ranker/family-probe';
+import type { TrainModelResult } from './training';
+import { campaignResult } from './training-campaign';
 import { renderReport } from '../src/report';
 import type { ReportData } from '../src/report/types';
 import { getJSON, putJSON, type ArtifactStore } from '../infra/store';
@@ -25,6 +29,10 @@ export interface RepositoryKeys {
   encoderExperimentKey?: string;
   /** LogME/LEEP of every result (scoreTransferability); absent in builds made before it existed. */
   transferabilityKey?: string;
+  /** Rows users measured with `dlrec recommend --verify --add` (verified/<datasetSha>.json), learned from too. */
+  verifiedKeys?: string[];
+  /** The ranker's family probe (ranker/probe/<hash>.json); absent in older builds. */
+  familyProbeKey?: string;
   canonical?: string[];
 }
 
@@ -64,11 +72,35 @@ export async function readSimilarityTable(store: ArtifactStore, key: string): Pr
   };
 }
 
+/** Measured rows of one user dataset: what `dlrec recommend --verify --add` stores for the next build. */
+export interface VerifiedFile {
+  dataset: string;
+  datasetSha: string;
+  buildId: string;
+  /** The ranker's similarity vector of the user's images (a ranker that never saw them). */
+  similarity: Record<string, number>;
+  results: CampaignResult[];
+  addedAt: string;
+}
+export const verifiedKey = (datasetSha: string) => `verified/${datasetSha}.json`;
+
+/**
+ * The campaign's results plus verified rows. A verified dataset is never a leave-one-out target (it has no
+ * ranker row of its own); its rows join training with the similarity vector measured when they were added.
+ */
 async function loadRepository(store: ArtifactStore, keys: RepositoryKeys) {
+  const results = await readResults(store, keys.resultsKey);
+  const table = await readSimilarityTable(store, keys.looKey);
+  for (const key of keys.verifiedKeys ?? []) {
+    const v = await getJSON<VerifiedFile>(store, key);
+    if (table.rows[v.dataset]) continue; // a repository dataset's own results come from the campaign
+    table.rows[v.dataset] = table.datasets.map((d) => v.similarity[d] ?? 0);
+    results.push(...v.results);
+  }
   return {
-    results: await readResults(store, keys.resultsKey),
+    results,
     encodings: await readEncodings(store, keys.encodingsKey),
-    table: await readSimilarityTable(store, keys.looKey),
+    table,
     transferability: keys.transferabilityKey
       ? (await getJSON<TransferabilityFile>(store, keys.transferabilityKey)).scores
       : undefined,
@@ -78,11 +110,15 @@ async function loadRepository(store: ArtifactStore, keys: RepositoryKeys) {
 export function recommendationActivities({ store }: ActivityDeps) {
   return {
     /** Fits the accuracy regressor behind `dlrec recommend` and points recommender/current.json at it. */
-    async fitRecommender(keys: RepositoryKeys): Promise<{ recommenderKey: string }> {
-      const recommenderKey = `recommender/${hashOf([keys, RECOMMENDER_VERSION])}.json`;
+    async fitRecommender(
+      keys: RepositoryKeys,
+      regressor: RegressorKind = 'selected',
+    ): Promise<{ recommenderKey: string }> {
+      const recommenderKey = `recommender/${hashOf([keys, RECOMMENDER_VERSION, regressor])}.json`;
       if (!(await store.exists(recommenderKey))) {
         const { results, encodings, table } = await loadRepository(store, keys);
-        await putJSON(store, recommenderKey, new Recommender().fit(results, encodings, table).toJSON());
+        const fitted = new Recommender().fit(results, encodings, table, 0, regressor);
+        await putJSON(store, recommenderKey, fitted.toJSON());
       }
       await putJSON(store, RECOMMENDER_POINTER, { key: recommenderKey });
       return { recommenderKey };
@@ -91,7 +127,7 @@ export function recommendationActivities({ store }: ActivityDeps) {
     /** Every evaluation of the repository (80/20, honest LOO, Table 1, baselines), stored as one summary. */
     async evaluateRepository(
       keys: RepositoryKeys,
-    ): Promise<{ evaluationKey: string; headline: Record<string, number> }> {
+    ): Promise<{ evaluationKey: string; headline: Record<string, number>; regressor: RegressorKind }> {
       const evaluationKey = `evaluations/${hashOf([keys, RECOMMENDER_VERSION])}/summary.json`;
       let summary: EvaluationSummary;
       if (await store.exists(evaluationKey)) {
@@ -104,9 +140,15 @@ export function recommendationActivities({ store }: ActivityDeps) {
           transferability,
           onStep: (step) => beat({ step }),
         });
+        if (keys.familyProbeKey)
+          summary.similarity = await getJSON<FamilyProbeResult>(store, keys.familyProbeKey);
         await putJSON(store, evaluationKey, summary);
       }
-      return { evaluationKey, headline: headline(summary) };
+      return {
+        evaluationKey,
+        headline: headline(summary),
+        regressor: summary.regressor?.default ?? 'selected',
+      };
     },
 
     /** Renders the HTML report into the store (reports/<key>/index.html and the chart SVGs). */
@@ -132,6 +174,35 @@ export function recommendationActivities({ store }: ActivityDeps) {
       return { reportKey: `${prefix}/index.html` };
     },
 
+    /** Stores measured rows of a user dataset (merged with earlier ones of the same data) for the next build. */
+    async recordVerifiedResults(input: {
+      dataset: string;
+      similarity: Record<string, number>;
+      buildId: string;
+      results: TrainModelResult[];
+    }): Promise<{ key: string }> {
+      const datasetSha = input.results[0].datasetSha;
+      const key = verifiedKey(datasetSha);
+      const earlier = (await store.exists(key)) ? (await getJSON<VerifiedFile>(store, key)).results : [];
+      const rows = new Map(earlier.map((r) => [r.pairId, r]));
+      for (const r of input.results) rows.set(r.pairKey, campaignResult(r, r.pairKey));
+      const file: VerifiedFile = {
+        dataset: input.dataset,
+        datasetSha,
+        buildId: input.buildId,
+        similarity: input.similarity,
+        results: [...rows.values()],
+        addedAt: new Date().toISOString(),
+      };
+      await putJSON(store, key, file);
+      return { key };
+    },
+
+    /** Keys of every verified file, sorted (the build takes them as inputs, so its keys say what it learned from). */
+    async listVerifiedResults(): Promise<string[]> {
+      return (await store.list('verified/')).map((o) => o.key).sort();
+    },
+
     /** Records a finished build so that `dlrec recommend|evaluate|report` find its artifacts. */
     async recordBuild(record: Record<string, unknown> & { workflowId: string }) {
       await putJSON(store, `builds/${encodeURIComponent(record.workflowId)}.json`, record);
@@ -151,6 +222,7 @@ export function headline(s: EvaluationSummary): Record<string, number> {
     hitAt3: s.loo.mean.hitAt3,
     table1Kendall: s.table1.mean.kendall,
     rows: s.rows,
+    ...(s.similarity ? { familyHitRate: s.similarity.familyHitRate } : {}),
   };
 }
 
@@ -197,10 +269,11 @@ export async function reportData(
     encoder,
     campaign: results.map((r) => ({
       model: r.modelName,
+      architecture: r.architecture,
       dataset: r.dataset,
       sourceDataset: r.source ?? undefined,
       accuracy: r.accuracy,
     })),
-    chosenRegressor: 'selected',
+    chosenRegressor: evaluation.regressor?.default ?? 'selected',
   };
 }

@@ -16,6 +16,7 @@ import { getJSON, putJSON, type ArtifactStore } from '../infra/store';
 import { analyze, canonicalHash, type ArchitectureSpec } from '../src/arch';
 import { SeededRandom } from '../src/datasets';
 import type { SweepProfile } from '../src/profiles';
+import { binomialStandardError } from '../src/evaluation/stats';
 import type { CampaignResult } from '../src/recommendation/types';
 import type { ActivityDeps } from './context';
 import {
@@ -167,6 +168,26 @@ async function readItems(store: ArtifactStore, key: string): Promise<PlanItem[]>
 
 const jsonl = (rows: unknown[]) => rows.map((r) => JSON.stringify(r) + '\n').join('');
 
+/** A trained pair as the recommender reads it (src/recommendation/types.ts). */
+export function campaignResult(r: TrainModelResult, pairId: string, classes?: number): CampaignResult {
+  return {
+    pairId,
+    modelId: r.modelId,
+    modelName: r.modelName,
+    architecture: r.architecture,
+    dataset: r.dataset,
+    source: r.source,
+    accuracy: r.accuracy,
+    testImages: r.testImages,
+    standardError: binomialStandardError(r.accuracy, r.testImages),
+    ...(classes ? { classes } : {}),
+    params: r.params,
+    flops: r.flops,
+    depth: r.depth,
+    weightsKey: r.weightsKey,
+  };
+}
+
 export function campaignActivities({ store }: ActivityDeps) {
   return {
     /** Writes the campaign's plan (idempotent: the stored plan is returned when the inputs match). */
@@ -276,19 +297,7 @@ export function campaignActivities({ store }: ActivityDeps) {
           continue;
         }
         const r = await getJSON<TrainModelResult>(store, key);
-        results.push({
-          pairId: item.pairId,
-          modelId: r.modelId,
-          modelName: r.modelName,
-          architecture: r.architecture,
-          dataset: r.dataset,
-          source: r.source,
-          accuracy: r.accuracy,
-          params: r.params,
-          flops: r.flops,
-          depth: r.depth,
-          weightsKey: r.weightsKey,
-        });
+        results.push(campaignResult(r, item.pairId, pair.manifest.classNames.length));
         models.set(r.modelId, (await resolveModel(store, item.model)).reference);
         (byDataset[r.dataset] ??= []).push(r.accuracy);
         seconds += r.seconds;
@@ -308,6 +317,7 @@ export function campaignActivities({ store }: ActivityDeps) {
         trainingSeconds: seconds,
         recipe: input.sweep.recipe,
         limits: input.sweep.limits,
+        fineTuneLimits: input.sweep.fineTuneLimits ?? null,
         writtenAt: new Date().toISOString(),
       };
       await putJSON(store, keys.summary, summary);

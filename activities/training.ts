@@ -71,6 +71,8 @@ export interface TrainModelInput {
   source: string | null;
   recipe: { profile: ProfileName; overrides?: Partial<Recipe> };
   limits?: TrainingLimits;
+  /** A fine-tune's limits for training its source from scratch (default `limits`): the sweep's phase-1 pair. */
+  sourceLimits?: TrainingLimits;
   /** The version of derived datasets (the build profile's datasets section). */
   derived?: DerivedVersion;
   /** Keep checkpoints/<pairKey>/latest.bin after success (default: delete it; the weights are kept). */
@@ -228,7 +230,12 @@ export async function manifestOf(store: ArtifactStore, name: string, derived?: D
 export async function resolvePair(store: ArtifactStore, input: TrainModelInput): Promise<ResolvedPair> {
   const model = await resolveModel(store, input.model);
   const source = input.source
-    ? await resolvePair(store, { ...input, dataset: input.source, source: null })
+    ? await resolvePair(store, {
+        ...input,
+        dataset: input.source,
+        source: null,
+        limits: input.sourceLimits ?? input.limits,
+      })
     : null;
   const manifest = await manifestOf(store, input.dataset, input.derived);
   const spec = model.forClasses(manifest.classNames.length);
@@ -342,6 +349,7 @@ export function trainingActivities({ store }: ActivityDeps) {
         pairId: `${input.pairId} (pre-training on ${pair.source.manifest.name})`,
         dataset: pair.source.manifest.name,
         source: null,
+        limits: input.sourceLimits ?? input.limits,
       });
       const saved = {
         modelJson: await getJSON<Record<string, unknown>>(store, src.weightsKey),

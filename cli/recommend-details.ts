@@ -1,21 +1,18 @@
 /**
- * What `dlrec recommend` reads besides the recommender, from the last recorded build: the leave-one-out table
+ * What `dlrec recommend` reads besides the recommender, from the build it answers from: the leave-one-out table
  * (to judge how far the query is from the repository) and each recommended model's spec (to name it in words
  * and to export it).
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { BUILD_POINTER, readSimilarityTable, type RepositoryKeys } from '../activities/recommendation';
+import { readSimilarityTable } from '../activities/recommendation';
 import { resolveModel } from '../activities/training';
 import { campaignKeys } from '../activities/training-campaign';
-import { getJSON, type ArtifactStore } from '../infra/store';
+import type { ArtifactStore } from '../infra/store';
 import { describeArchitecture, zooFamily, type ArchitectureSpec } from '../src/arch';
 import type { Recommendation, SimilarityTable } from '../src/recommendation';
 
-interface BuildRecord {
-  keys: RepositoryKeys;
-  sweep: { campaignId: string };
-}
+import type { BuildRecord } from './build-record';
 
 export interface ArchitectureInfo {
   /** The zoo name (`resnet20`) or the generated model's id. */
@@ -39,12 +36,10 @@ export interface RecommendDetails {
 
 export async function recommendDetails(
   store: ArtifactStore,
+  build: BuildRecord | undefined,
   recommendations: Recommendation[],
   classes: number,
 ): Promise<RecommendDetails> {
-  const build = (await store.exists(BUILD_POINTER))
-    ? await getJSON<BuildRecord>(store, BUILD_POINTER)
-    : undefined;
   const table = build ? await readSimilarityTable(store, build.keys.looKey) : undefined;
   const specs = await Promise.all(
     recommendations.map(async (r) => {

@@ -26,9 +26,6 @@ const gpu = proxyActivities<Activities>({
   retry: { maximumAttempts: 3 },
 });
 
-/** The canonical zoo: the architectures of the paper's Table 1. */
-const CANONICAL = ['vgg16', 'nin', 'allcnnc', 'resnet20', 'wrn-16-4', 'preact-resnet20', 'lenet5'];
-
 /**
  * The main job: every stage of a repository build as a child workflow, in dependency order
  * (datasets → generation → encoder ∥ training sweep ∥ ranker + its leave-one-out → encodings and LogME/LEEP
@@ -106,13 +103,17 @@ export async function RepositoryBuildWorkflow(input: BuildInput) {
   progress.done++;
 
   setStage('evaluate');
+  const verifiedKeys = await cpu.listVerifiedResults();
   const keys = {
+    ...(verifiedKeys.length ? { verifiedKeys } : {}),
     resultsKey: sweep.resultsKey,
     encodingsKey: encodings.key,
     looKey: ranker.loo.key,
     encoderExperimentKey: encoder.experimentKey,
     transferabilityKey: transferability.key,
-    canonical: CANONICAL,
+    familyProbeKey: ranker.trained.familyProbe.key,
+    // Table 1's rows: the zoo models the profile pre-trains and fine-tunes everywhere.
+    canonical: p.sweep.zoo,
   };
   const evaluation = await executeChild(EvaluateWorkflow, {
     workflowId: `${base}/evaluate`,
@@ -126,6 +127,7 @@ export async function RepositoryBuildWorkflow(input: BuildInput) {
     createdAt,
     keys,
     rankerKey: ranker.trained.key,
+    ranker: ranker.trained,
     recommenderKey: evaluation.recommenderKey,
     evaluationKey: evaluation.evaluationKey,
     reportKey: evaluation.reportKey,

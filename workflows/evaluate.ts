@@ -22,11 +22,12 @@ export interface EvaluateInput {
  * leave-one-out similarity matrix; output: the keys of what it stored and the headline numbers.
  */
 export async function EvaluateWorkflow(input: EvaluateInput) {
-  const progress = trackProgress('fit recommender', 3);
-  const { recommenderKey } = await act.fitRecommender(input.keys);
+  // Evaluation first: its leave-one-out decides which regressor kind (selected or ensemble) the recommender uses.
+  const progress = trackProgress('evaluate', 3);
+  const { evaluationKey, headline, regressor } = await act.evaluateRepository(input.keys);
   progress.done++;
-  progress.stage = 'evaluate';
-  const { evaluationKey, headline } = await act.evaluateRepository(input.keys);
+  progress.stage = 'fit recommender';
+  const { recommenderKey } = await act.fitRecommender(input.keys, regressor);
   progress.done++;
   progress.stage = 'report';
   const { reportKey } = await act.renderRepositoryReport({

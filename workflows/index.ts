@@ -7,3 +7,4 @@ export { PrepareDatasetsWorkflow } from './datasets';
 export { EvaluateWorkflow } from './evaluate';
 export { TrainRankerWorkflow, LeaveOneOutRankerWorkflow } from './ranker';
 export { TrainingSweepWorkflow, TrainModelWorkflow } from './training';
+export { VerifyRecommendationsWorkflow } from './verify';

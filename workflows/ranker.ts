@@ -107,7 +107,16 @@ export async function TrainRankerWorkflow(input: RankerWorkflowInput) {
     profile: input.ranker,
   });
   progress.done++;
-  return { ...current, members };
+  // Does the ranker generalise beyond the images it was trained on? (src/ranker/family-probe.ts)
+  progress.stage = 'family probe';
+  const familyProbe = await act.probeRankerFamilies({
+    ranker: current,
+    datasets: input.datasets,
+    derived: input.derived,
+    samples: input.ranker.samples,
+    seed: input.ranker.seed,
+  });
+  return { ...current, members, familyProbe };
 }
 
 export async function LeaveOneOutRankerWorkflow(input: RankerWorkflowInput) {

@@ -10,7 +10,8 @@ export function trainInputFor(item: PlanItem, input: CampaignInput): TrainModelI
     dataset: item.dataset,
     source: item.source,
     recipe: input.sweep.recipe,
-    limits: input.sweep.limits,
+    limits: item.source ? { ...input.sweep.limits, ...input.sweep.fineTuneLimits } : input.sweep.limits,
+    ...(item.source ? { sourceLimits: input.sweep.limits } : {}),
     derived: input.derived,
     keepCheckpoint: input.sweep.keepCheckpoints,
   };

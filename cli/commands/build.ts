@@ -21,7 +21,7 @@ export function register(program: Command): void {
     .description('build the model repository end to end (RepositoryBuildWorkflow); re-running resumes')
     .addOption(new Option('--profile <name>', 'build profile').choices(PROFILE_NAMES).default('mini'))
     .option('--id <id>', 'workflow id (default dlrec-build-<profile>); the same id resumes')
-    .option('--report <dir>', 'where to write the HTML report (default $DLREC_HOME/report)')
+    .option('--report <dir>', 'where to write the HTML report (default $DLREC_HOME/reports/<build id>)')
     .option('--no-worker', 'rely on external workers');
   defineAction(cmd, async (ctx) => {
     const o = ctx.opts as { profile: ProfileName; id?: string; worker: boolean; report?: string };
@@ -37,7 +37,10 @@ export function register(program: Command): void {
       }),
     );
     // The report lives in the store; copy it next to the user.
-    const reportDir = path.resolve(o.report ?? path.join(dlrecHome(), 'report'));
+    // One folder per build: a smoke build never overwrites the mini build's report.
+    const reportDir = path.resolve(
+      o.report ?? path.join(dlrecHome(), 'reports', result.workflowId.replace(/[^A-Za-z0-9_.-]/g, '_')),
+    );
     const prefix = result.reportKey.slice(0, result.reportKey.lastIndexOf('/') + 1);
     for (const obj of await store.list(prefix)) {
       const file = path.join(reportDir, obj.key.slice(prefix.length));
@@ -58,8 +61,15 @@ export function register(program: Command): void {
     const human = [
       `build ${result.workflowId} (${result.profile}) finished: ${result.sweep.done} trained models on ${result.datasets.length} datasets (${result.sweep.failed} failed)`,
       `honest leave-one-dataset-out: Kendall τ ${f(h.kendall)}, Spearman ρ ${f(h.spearman)}, MAE ${f(h.mae)}, top-1 regret ${f(h.regret, 1)} pts, hit@3 ${f(h.hitAt3, 2)}`,
-      `baselines: ${Object.entries(summary.baselines)
-        .map(([n, b]) => `${n} τ ${f(b.mean.kendall)}`)
+      ...(summary.similarity
+        ? [
+            `similarity family probe: hit rate ${f(summary.similarity.familyHitRate)} over ${summary.similarity.probes.length} unseen variants`,
+          ]
+        : []),
+      `regressor in use: ${summary.regressor?.default ?? 'selected'}; baselines: ${Object.entries(
+        summary.baselines,
+      )
+        .map(([n, b]) => `${n} τ ${f(b.mean.kendall)} regret ${f(b.mean.regret, 1)}`)
         .join(', ')}`,
       `Table 1 mean Kendall ${f(h.table1Kendall)}; encoder perplexity ${f(result.encoder.perplexity, 1)} (unigram ${f(result.encoder.unigramPerplexity, 1)})` +
         (floor

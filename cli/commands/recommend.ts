@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { RECOMMENDER_POINTER } from '../../activities/recommendation';
-import { getJSON } from '../../infra/store';
+import { getJSON, type ArtifactStore } from '../../infra/store';
 import type { ImageCounts } from '../../src/datasets/folder';
-import { similarityOfImages } from '../../src/ranker/stored-ranker';
+import { DatasetSimilarityRanker, type RankerJSON } from '../../src/ranker/ranker';
+import { loadCurrentRanker, similarityOfImages, type LoadedRanker } from '../../src/ranker/stored-ranker';
 import {
   confidenceWarnings,
   Recommender,
@@ -10,7 +10,10 @@ import {
   type Recommendation,
   type RecommenderJSON,
 } from '../../src/recommendation';
-import { defineAction, intOption, UserError } from '../output';
+import { buildLabel, selectBuild, type BuildRecord } from '../build-record';
+import { defineAction, intOption, UsageError } from '../output';
+import { verifyRecommendations } from '../recommend-verify';
+import { binomialStandardError } from '../../src/evaluation/stats';
 import { exportArchitectures, recommendDetails, type ArchitectureInfo } from '../recommend-details';
 
 const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
@@ -45,6 +48,32 @@ function recommendationLines(r: Recommendation, a: ArchitectureInfo, i: number):
   ];
 }
 
+/** The ranker the build trained (older build records name none: the store's current one). */
+async function buildRanker(store: ArtifactStore, build: BuildRecord): Promise<LoadedRanker> {
+  if (!build.ranker) return loadCurrentRanker(store);
+  const json = await getJSON<RankerJSON>(store, build.ranker.key);
+  return { current: build.ranker, ranker: DatasetSimilarityRanker.fromJSON(json) };
+}
+
+function verifyLines(
+  v: Awaited<ReturnType<typeof verifyRecommendations>>,
+  archs: ArchitectureInfo[],
+): string[] {
+  const lines = [
+    `verify: fine-tuned on ${v.dataset} (${v.train} train / ${v.test} test images, the repository's recipe):`,
+  ];
+  v.items.forEach((it, i) => {
+    const se = binomialStandardError(it.measuredAccuracy, it.testImages);
+    const from = it.source ? `pre-trained on ${it.source}` : 'from scratch';
+    lines.push(
+      `  ${i + 1}. ${archs[i]?.name ?? it.architecture} ${from}: predicted ${pct(it.predictedAccuracy)}, measured ${pct(it.measuredAccuracy)} ± ${(100 * se).toFixed(1)}`,
+    );
+  });
+  if (v.addedKey)
+    lines.push(`added to the repository (${v.addedKey}): the next build learns from these results`);
+  return lines;
+}
+
 export function register(program: Command): void {
   const cmd = program
     .command('recommend')
@@ -54,21 +83,29 @@ export function register(program: Command): void {
     .argument('<source>', 'folder of class folders, a .zip of one, or a dataset name')
     .option('--top <n>', 'how many architectures', intOption('--top'), 5)
     .option('--samples <n>', 'images sampled for the similarity', intOption('--samples'), 512)
-    .option('--export <dir>', "write each recommended architecture's Keras/TF.js JSON and dlrec spec here");
+    .option('--export <dir>', "write each recommended architecture's Keras/TF.js JSON and dlrec spec here")
+    .option('--build <id>', 'answer from this build (its workflow id; default: the last one finished)')
+    .option(
+      '--verify',
+      'fine-tune each of the top recommendations on your images (80/20 split) and print measured beside predicted accuracy',
+    )
+    .option(
+      '--add',
+      'with --verify: add the measured results to the repository (the next build learns from them)',
+    )
+    .option('--no-worker', 'with --verify: rely on external workers');
   defineAction(cmd, async (ctx, source: string) => {
     const t0 = performance.now();
     const store = ctx.store();
-    if (!(await store.exists(RECOMMENDER_POINTER))) {
-      throw new UserError(
-        `no recommender in ${store.url} yet: run 'dlrec build --profile mini' (or 'npm start')`,
-      );
-    }
-    const pointer = await getJSON<{ key: string }>(store, RECOMMENDER_POINTER);
-    const recommender = Recommender.fromJSON(await getJSON<RecommenderJSON>(store, pointer.key));
-    const sim = await similarityOfImages(store, source, { samples: ctx.opts.samples as number });
+    const build = await selectBuild(store, ctx.opts.build as string | undefined);
+    const recommender = Recommender.fromJSON(await getJSON<RecommenderJSON>(store, build.recommenderKey));
+    const sim = await similarityOfImages(store, source, {
+      samples: ctx.opts.samples as number,
+      loaded: await buildRanker(store, build),
+    });
     const { classes, images } = sim;
     const top = recommender.recommend(sim.similarity, ctx.opts.top as number, { classes });
-    const details = await recommendDetails(store, top, classes);
+    const details = await recommendDetails(store, build, top, classes);
     const recommendations = top.map((r, i) => ({ ...r, arch: details.architectures[i] }));
     const warnings = confidenceWarnings(sim, details.table);
     const exported = ctx.opts.export
@@ -77,8 +114,17 @@ export function register(program: Command): void {
     const mostSimilar = Object.entries(sim.similarity)
       .sort((a, b) => b[1] - a[1])
       .map(([dataset, similarity]) => ({ dataset, similarity }));
+    if (ctx.opts.add && !ctx.opts.verify) throw new UsageError('--add needs --verify');
+    const verified = ctx.opts.verify
+      ? await verifyRecommendations(ctx, store, build, source, top, {
+          similarity: sim.similarity,
+          add: Boolean(ctx.opts.add),
+          worker: ctx.opts.worker !== false,
+        })
+      : undefined;
     const seconds = Math.round(performance.now() - t0) / 1000;
     const human = [
+      `build: ${buildLabel(build)}; regressor: ${recommender.regressorKind}`,
       imagesLine(images, classes),
       `most similar: ${mostSimilar
         .slice(0, 3)
@@ -87,9 +133,33 @@ export function register(program: Command): void {
       ...warnings.map((w) => `WARNING (${w.code}): ${w.message}`),
       ...recommendations.flatMap((r, i) => recommendationLines(r, r.arch, i)),
       ...(exported ? [`exported ${exported.length} architectures to ${String(ctx.opts.export)}`] : []),
+      ...(verified ? verifyLines(verified, details.architectures) : []),
       `(${seconds} s)`,
     ].join('\n');
-    const data = { source, images, classes, mostSimilar, family: sim.family, warnings, recommendations };
+    const data = {
+      build: { id: build.workflowId, profile: build.profile, createdAt: build.createdAt },
+      regressor: recommender.regressorKind,
+      source,
+      images,
+      classes,
+      mostSimilar,
+      family: sim.family,
+      warnings,
+      recommendations: recommendations.map((r, i) => ({
+        ...r,
+        ...(verified
+          ? {
+              source: r.sourceDataset,
+              measuredAccuracy: verified.items[i].measuredAccuracy,
+              measuredStandardError: binomialStandardError(
+                verified.items[i].measuredAccuracy,
+                verified.items[i].testImages,
+              ),
+            }
+          : {}),
+      })),
+      ...(verified ? { verify: verified } : {}),
+    };
     return { data: { ...data, ...(exported ? { exported } : {}), seconds }, human };
   });
 }

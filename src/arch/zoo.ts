@@ -1,7 +1,7 @@
 /**
  * The canonical zoo: well-known CIFAR-sized CNNs as ArchitectureSpecs, built for any 32×32×C input
  * and class count. `publishedParams` is the count the cited source reports at 32×32×3 and 10 classes;
- * the zoo test checks ours within 5 %.
+ * the zoo test checks ours within 5 % (null: no comparable published count, see the entry's reference).
  */
 import { SpecBuilder } from './builder';
 import type { ArchitectureSpec } from './spec';
@@ -10,7 +10,7 @@ export interface ZooEntry {
   name: string;
   title: string;
   reference: string;
-  publishedParams: number;
+  publishedParams: number | null;
   build(input: { height: number; width: number; channels: number }, classes: number): ArchitectureSpec;
 }
 
@@ -142,6 +142,28 @@ function resnet(
   return b.build();
 }
 
+/**
+ * LeNet-1 and LeNet-4 (LeCun et al. 1998, section III.C): the smaller members of the LeNet family, tanh and
+ * average pooling as LeNet-5. LeNet-1: 4 and 12 feature maps straight into the classifier; LeNet-4: 4 and 16
+ * maps, then 120 hidden units. Cheap enough to pre-train on every dataset and fine-tune on every other on a laptop.
+ */
+function lenetSmall(input: Input, classes: number, name: string, maps: [number, number], hidden: number[]) {
+  const b = new SpecBuilder(input, classes, name);
+  for (const m of maps) {
+    b.conv(m, 5, 1, 'VALID');
+    b.simple('Tanh');
+    b.pool('AVERAGE', 2);
+  }
+  b.simple('Flatten');
+  for (const units of hidden) {
+    b.dense(units);
+    b.simple('Tanh');
+  }
+  b.dense(classes);
+  b.simple('Softmax');
+  return b.build();
+}
+
 function lenet5(input: Input, classes: number): ArchitectureSpec {
   // LeCun et al. (1998) LeNet-5 on 32×32 input; C5 as Flatten + Dense(120) (the same 48,120 weights).
   const b = new SpecBuilder(input, classes, 'lenet5');
@@ -203,6 +225,30 @@ export const ZOO_ENTRIES: ZooEntry[] = [
     reference: 'He et al., ECCV 2016 (0.27 M params)',
     publishedParams: 270_000,
     build: (i, c) => resnet(i, c, 'preact-resnet20', { blocks: 3, widths: [16, 32, 64], preact: true }),
+  },
+  {
+    // The smallest member of the CIFAR ResNet family (6n+2 layers, n = 1).
+    name: 'resnet8',
+    title: 'ResNet-8 (CIFAR ResNet family, n = 1: one basic block per stage)',
+    reference: 'He et al., CVPR 2016, depth 6n+2 with n = 1 (≈78 k params)',
+    publishedParams: 78_000,
+    build: (i, c) => resnet(i, c, 'resnet8', { blocks: 1, widths: [16, 32, 64], preact: false }),
+  },
+  {
+    name: 'lenet1',
+    title: 'LeNet-1 (tanh, average pooling, no hidden layer)',
+    reference:
+      "LeCun et al., Proc. IEEE 1998, section III.C; every map connected to every earlier one (the paper's sparse connection tables are not modelled, so its parameter count does not apply)",
+    publishedParams: null,
+    build: (i, c) => lenetSmall(i, c, 'lenet1', [4, 12], []),
+  },
+  {
+    name: 'lenet4',
+    title: 'LeNet-4 (tanh, average pooling, 120 hidden units)',
+    reference:
+      "LeCun et al., Proc. IEEE 1998, section III.C; every map connected to every earlier one (the paper's sparse connection tables are not modelled, so its parameter count does not apply)",
+    publishedParams: null,
+    build: (i, c) => lenetSmall(i, c, 'lenet4', [4, 16], [120]),
   },
   {
     name: 'lenet5',

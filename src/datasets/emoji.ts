@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { packageDir } from './offline';
-import { getEntry } from './registry';
+import { findEntry, getEntry } from './registry';
 import { DatasetError, labelArray, type ImageSet, type Split, type SplitPair } from './types';
 
 /**
@@ -20,7 +20,8 @@ import { DatasetError, labelArray, type ImageSet, type Split, type SplitPair } f
  *   train. So an emoji lands in the same split in every style, and a package upgrade moves only a few.
  */
 
-export type EmojiStyle = 'google' | 'apple' | 'twitter';
+/** 'facebook' is not a repository dataset: the family probe's unseen art style (its images have no clear licence). */
+export type EmojiStyle = 'google' | 'apple' | 'twitter' | 'facebook';
 export const EMOJI_SIZE = 32;
 export const EMOJI_TEST_SHARE = 0.2;
 const DROPPED_CATEGORY = 'Component';
@@ -35,6 +36,7 @@ export interface EmojiEntry {
   has_img_google?: boolean;
   has_img_apple?: boolean;
   has_img_twitter?: boolean;
+  has_img_facebook?: boolean;
 }
 
 /** A loaded style with the `unified` id of every image, so tests and tools can tell which emoji is which. */
@@ -46,7 +48,7 @@ export interface EmojiSet {
 }
 
 export function emojiStyle(pkg: string): EmojiStyle {
-  const m = /^emoji-datasource-(google|apple|twitter)$/.exec(pkg);
+  const m = /^emoji-datasource-(google|apple|twitter|facebook)$/.exec(pkg);
   if (!m) throw new DatasetError(`no emoji style for package '${pkg}'`);
   return m[1] as EmojiStyle;
 }
@@ -95,7 +97,8 @@ async function mapBatched<T, R>(items: T[], size: number, fn: (t: T) => Promise<
 }
 
 export async function loadEmojiSet(style: EmojiStyle): Promise<EmojiSet> {
-  const classNames = getEntry(`emoji-${style}`).classNames;
+  // The styles share their classes; 'facebook' has no registry entry of its own.
+  const classNames = (findEntry(`emoji-${style}`) ?? getEntry('emoji-google')).classNames;
   const entries = readEmojiEntries(style);
   const unknown = entries.find((e) => e.category !== DROPPED_CATEGORY && !classNames.includes(e.category));
   if (unknown)

@@ -223,13 +223,15 @@ export interface BaselineResult {
 }
 
 /** Scores each held-out dataset's rows with `predict` (which sees only the other datasets' rows). */
-function looBaseline(
+export function looBaseline(
   rows: EvaluationRow[],
   predict: (test: EvaluationRow[], train: EvaluationRow[]) => number[],
   predictsAccuracy: boolean,
+  targets?: string[],
 ): BaselineResult {
   const perDataset: BaselineResult['perDataset'] = {};
   for (const [held, test] of [...groupBy(rows, (r) => r.dataset)].sort(([a], [b]) => a.localeCompare(b))) {
+    if (targets && !targets.includes(held)) continue; // rows that only ever train (e.g. users' verified rows)
     const pred = predict(
       test,
       rows.filter((r) => r.dataset !== held),
@@ -251,8 +253,9 @@ function looBaseline(
 /** Naive baselines on the leave-one-dataset-out protocol. */
 export function baselines(
   rows: EvaluationRow[],
-  opts: { scoreColumns?: string[]; seed?: number } = {},
+  opts: { scoreColumns?: string[]; seed?: number; targets?: string[] } = {},
 ): Record<string, BaselineResult> {
+  const t = opts.targets;
   const out: Record<string, BaselineResult> = {};
   out.architectureMean = looBaseline(
     rows,
@@ -265,20 +268,21 @@ export function baselines(
       });
     },
     true,
+    t,
   );
   if (rows.every((r) => r.params !== undefined)) {
-    out.largestModel = looBaseline(rows, (test) => test.map((r) => r.params!), false);
+    out.largestModel = looBaseline(rows, (test) => test.map((r) => r.params!), false, t);
   }
   const rand = seededRandom(opts.seed ?? 0);
-  out.randomSeeded = looBaseline(rows, (test) => test.map(() => rand()), false);
-  out.random = randomExpectation(rows);
+  out.randomSeeded = looBaseline(rows, (test) => test.map(() => rand()), false, t);
+  out.random = randomExpectation(t ? rows.filter((r) => t.includes(r.dataset)) : rows);
   for (const col of opts.scoreColumns ?? []) {
-    if (!rows.every((r) => Number.isFinite(r.scores?.[col]))) {
+    if (!rows.every((r) => (t && !t.includes(r.dataset)) || Number.isFinite(r.scores?.[col]))) {
       throw new ProtocolInputError(
         `score column '${col}' is missing or not finite on some rows: compute it for every row`,
       );
     }
-    out[`score:${col}`] = looBaseline(rows, (test) => test.map((r) => r.scores![col]), false);
+    out[`score:${col}`] = looBaseline(rows, (test) => test.map((r) => r.scores![col]), false, t);
   }
   return out;
 }

@@ -2,6 +2,7 @@ import { meanReport } from '../evaluation/protocols';
 import {
   baselines,
   leaveOneDatasetOut,
+  looBaseline,
   randomSplit,
   table1,
   type BaselineResult,
@@ -10,34 +11,50 @@ import {
   type SplitResult,
   type Table1Cell,
 } from '../evaluation/protocols';
-import { createRegressor, type RegressorSpec } from '../regressor/factory';
+import { createRegressor } from '../regressor/factory';
+import { scoreColumn } from '../regressor/features';
+import type { FamilyProbeResult } from '../ranker/family-probe';
 import type { TransferabilityScores } from '../transferability';
 import type { AccuracyRegressor } from '../regressor/selection';
-import { evaluationRows, rebuildWithout, repositoryRegressor } from './rows';
+import {
+  pairedTests,
+  table1ByTarget,
+  type PairedComparison,
+  type Table1Target,
+} from '../evaluation/significance';
+import {
+  evaluationRows,
+  featureLayout,
+  PAPER_MEMBERS,
+  rebuildWithout,
+  repositoryRegressor,
+  type RegressorKind,
+} from './rows';
 import type { CampaignResult, SimilarityTable } from './types';
 
 export interface EvaluationSummary {
   rows: number;
   datasets: string[];
   split8020: SplitResult;
+  /** Leave-one-dataset-out of the default regressor (`regressor.default`). */
   loo: LooResult;
+  /** Both regressor kinds on the same protocol; the default is the one with the lower mean regret (then MAE). */
+  regressor: { default: RegressorKind; selected: LooResult['mean']; ensemble: LooResult['mean'] };
   /** The same protocol with LogME and LEEP appended to the regressor's inputs (when they were computed). */
   looTransferability?: LooResult;
-  table1: { cells: Table1Cell[]; mean: { pearson: number; spearman: number; kendall: number } };
+  table1: {
+    cells: Table1Cell[];
+    mean: { pearson: number; spearman: number; kendall: number; low: number; high: number };
+    perTarget: Table1Target[];
+  };
   baselines: Record<string, BaselineResult>;
+  /** The default regressor against each baseline over the held-out targets (Wilcoxon signed-rank). */
+  pairedTests: Record<string, { mae?: PairedComparison; regret: PairedComparison }>;
+  /** The ranker's family probe: is the top-ranked dataset of the probe's family (unseen variants)? */
+  similarity?: FamilyProbeResult;
+  /** Standard error of the repository's accuracies (binomial, from each result's test-set size). */
+  accuracyStandardError?: { mean: number; max: number; rows: number };
 }
-
-/** One representative of each regressor family for the paper's 80/20 comparison, plus the selected ensemble. */
-const COMPARED: RegressorSpec[] = [
-  { name: 'ridge', params: { alpha: 10 } },
-  { name: 'svr-rbf', params: { C: 1, epsilon: 0.01 } },
-  { name: 'svr-linear', params: { C: 0.01, epsilon: 0.01 } },
-  { name: 'svr-poly', params: { C: 1, epsilon: 0.01, degree: 2, coef0: 1 } },
-  { name: 'mlp', params: { hiddenLayers: [32], maxEpochs: 40, alpha: 1e-3 } },
-  { name: 'random-forest', params: { nEstimators: 30, maxFeatures: 0.2, minSamplesLeaf: 2 } },
-  { name: 'gradient-boosting', params: { nEstimators: 60, maxDepth: 3, subsample: 0.8, maxFeatures: 0.3 } },
-  { name: 'adaboost', params: { nEstimators: 30, maxDepth: 4, maxFeatures: 0.3 } },
-];
 
 /**
  * Every evaluation of issue 7 over a campaign: the paper's 80/20 split, the honest leave-one-dataset-out
@@ -59,54 +76,133 @@ export function evaluateRepository(
   const seed = opts.seed ?? 0;
   const scores = opts.transferability;
   const rows = evaluationRows(results, encodings, table);
+  const isTarget = (d: string) => table.datasets.includes(d);
   if (scores) {
     rows.forEach((row, i) => {
       const s = scores[results[i].pairId];
+      // Users' verified rows (only ever training rows) have none: they are left out of the LogME/LEEP variant.
+      if (!s && !isTarget(row.dataset)) return;
       if (!s)
         throw new Error(`no transferability scores for ${results[i].pairId}: re-run scoreTransferability`);
       row.scores = { logme: s.logme, leep: s.leep };
     });
   }
-  const selected = () => repositoryRegressor(table.datasets.length, encodings, seed);
+  const kinds = {
+    selected: () => repositoryRegressor(table.datasets.length, encodings, seed, 'selected'),
+    ensemble: () => repositoryRegressor(table.datasets.length, encodings, seed, 'ensemble'),
+  };
 
   opts.onStep?.('80/20 split');
   const factories = Object.fromEntries(
-    COMPARED.map((s) => [s.name, () => createRegressor(s.name, s.params)]),
+    PAPER_MEMBERS.map((s) => [s.name, () => createRegressor(s.name, s.params)]),
   );
-  const split8020 = randomSplit(rows, { ...factories, selected }, { seed });
+  const split8020 = randomSplit(rows, { ...factories, ...kinds }, { seed });
 
   opts.onStep?.('leave one dataset out');
   const rebuild = rebuildWithout(results, encodings, table);
-  const loo = honestLoo(rows, table.datasets, rebuild, selected);
+  const looSelected = honestLoo(rows, table.datasets, rebuild, kinds.selected);
+  opts.onStep?.('leave one dataset out, ensemble');
+  const looEnsemble = honestLoo(rows, table.datasets, rebuild, kinds.ensemble);
+  const better = (a: LooResult['mean'], b: LooResult['mean']) =>
+    a.regret < b.regret - 1e-9 || (Math.abs(a.regret - b.regret) <= 1e-9 && a.mae < b.mae);
+  const defaultKind: RegressorKind = better(looEnsemble.mean, looSelected.mean) ? 'ensemble' : 'selected';
+  const loo = defaultKind === 'ensemble' ? looEnsemble : looSelected;
+  const selected = kinds[defaultKind];
   // Forward-pass scores need no training, so they exist for a held-out dataset too: appended as two inputs.
   const withScores = (f: ArrayLike<number>, i: number) =>
     Float32Array.from([...Array.from(f), rows[i].scores!.logme, rows[i].scores!.leep]);
   let looTransferability: LooResult | undefined;
   if (scores) {
     opts.onStep?.('leave one dataset out, with LogME and LEEP');
+    const scored = rows.flatMap((r, i) => (r.scores ? [i] : []));
     looTransferability = honestLoo(
-      rows.map((r, i) => ({ ...r, features: withScores(r.features, i) })),
+      scored.map((i) => ({ ...rows[i], features: withScores(rows[i].features, i) })),
       table.datasets,
-      (held) => rebuild(held).map(withScores),
+      (held) => {
+        const f = rebuild(held);
+        return scored.map((i) => withScores(f[i], i));
+      },
       selected,
     );
   }
 
   opts.onStep?.('table 1 and baselines');
   const col = (d: string) => table.datasets.indexOf(d);
-  const t1 = table1(rows, (target, source) => table.rows[target][col(source)], {
-    architectures: opts.canonical,
-  });
-  const base = baselines(rows, { seed, scoreColumns: scores ? ['logme', 'leep'] : [] });
+  const similarity = (target: string, source: string) => table.rows[target][col(source)];
+  // Table 1 and the baselines are about the repository's datasets: users' verified rows only ever train.
+  const repositoryRows = rows.filter((r) => isTarget(r.dataset));
+  const t1 = table1(repositoryRows, similarity, { architectures: opts.canonical });
+  const byTarget = table1ByTarget(repositoryRows, similarity, { architectures: opts.canonical, seed });
+  const targets = table.datasets;
+  const base = baselines(rows, { seed, scoreColumns: scores ? ['logme', 'leep'] : [], targets });
+  // The regressor's own prior, nothing learned: the architecture's scratch record weighted by similarity.
+  const prior = scoreColumn(featureLayout(table.datasets.length, encodingDim(encodings)), 'recordWeighted');
+  base.similarityWeightedRecord = looBaseline(
+    rows,
+    (test) => test.map((r) => r.features[prior]),
+    true,
+    targets,
+  );
+  base.bestOnMostSimilar = looBaseline(
+    rows,
+    (test, train) =>
+      bestOnMostSimilar(
+        test,
+        train.filter((r) => targets.includes(r.dataset)),
+        similarity,
+      ),
+    true,
+    targets,
+  );
+  const ses = results.flatMap((r) => (Number.isFinite(r.standardError) ? [r.standardError!] : []));
   return {
     rows: rows.length,
     datasets: table.datasets,
     split8020,
     loo,
+    regressor: { default: defaultKind, selected: looSelected.mean, ensemble: looEnsemble.mean },
     ...(looTransferability ? { looTransferability } : {}),
-    table1: t1,
+    table1: {
+      ...t1,
+      mean: { ...t1.mean, low: byTarget.mean.low, high: byTarget.mean.high },
+      perTarget: byTarget.perTarget,
+    },
     baselines: base,
+    pairedTests: pairedTests(loo, base),
+    ...(ses.length
+      ? {
+          accuracyStandardError: {
+            mean: ses.reduce((s, v) => s + v, 0) / ses.length,
+            max: Math.max(...ses),
+            rows: ses.length,
+          },
+        }
+      : {}),
   };
+}
+
+const encodingDim = (encodings: Map<string, ArrayLike<number>>) =>
+  encodings.values().next().value?.length ?? 0;
+
+/**
+ * "Use what did best on the most similar dataset": each option is scored by its own result on the repository
+ * dataset most similar to the target (the architecture's scratch result there when that option was not run).
+ */
+function bestOnMostSimilar(
+  test: EvaluationRow[],
+  train: EvaluationRow[],
+  similarity: (target: string, source: string) => number,
+): number[] {
+  const target = test[0].dataset;
+  const others = [...new Set(train.map((r) => r.dataset))];
+  const nearest = others.reduce((a, b) => (similarity(target, b) > similarity(target, a) ? b : a));
+  const there = train.filter((r) => r.dataset === nearest);
+  const byModel = new Map(there.map((r) => [r.model, r.accuracy]));
+  const scratch = new Map(
+    there.filter((r) => r.sourceDataset === undefined).map((r) => [r.architecture ?? r.model, r.accuracy]),
+  );
+  const mean = there.reduce((s, r) => s + r.accuracy, 0) / there.length;
+  return test.map((r) => byModel.get(r.model) ?? scratch.get(r.architecture ?? r.model) ?? mean);
 }
 
 /**

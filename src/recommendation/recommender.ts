@@ -1,6 +1,12 @@
 import { AccuracyRegressor, type AccuracyRegressorJSON } from '../regressor/selection';
 import { RepositoryRecord } from './record';
-import { evaluationRows, repositoryRegressor, rowFeatures, type ModelDescriptor } from './rows';
+import {
+  evaluationRows,
+  repositoryRegressor,
+  rowFeatures,
+  type ModelDescriptor,
+  type RegressorKind,
+} from './rows';
 import type { CampaignResult, SimilarityTable } from './types';
 
 /** A recommendable option: an architecture, with weights pre-trained on `source` (null: train from scratch). */
@@ -65,15 +71,16 @@ export interface Recommendation {
 
 export interface RecommenderJSON {
   format: 'dlrec.recommender';
-  version: 3;
+  version: 4;
   datasets: string[];
   regressor: AccuracyRegressorJSON;
+  regressorKind?: RegressorKind;
   candidates: (Omit<Candidate, 'encoding'> & { encoding: number[] })[];
   results: Pick<CampaignResult, 'modelId' | 'architecture' | 'source' | 'dataset' | 'accuracy'>[];
 }
 
 /** Bumped whenever the regressor's inputs change, so stored recommenders from older builds are refitted. */
-export const RECOMMENDER_VERSION = 3;
+export const RECOMMENDER_VERSION = 4;
 
 /**
  * Ranks (architecture, pre-training dataset) options for an unseen dataset by the accuracy the regressor
@@ -82,6 +89,8 @@ export const RECOMMENDER_VERSION = 3;
  */
 export class Recommender {
   private regressor?: AccuracyRegressor;
+  /** Which regressor the build's leave-one-out chose (reported with every recommendation). */
+  regressorKind: RegressorKind = 'selected';
   private candidates: Candidate[] = [];
   private results: RecommenderJSON['results'] = [];
   private datasets: string[] = [];
@@ -92,10 +101,12 @@ export class Recommender {
     encodings: Map<string, ArrayLike<number>>,
     table: SimilarityTable,
     seed = 0,
+    kind: RegressorKind = 'selected',
   ): this {
     const rows = evaluationRows(results, encodings, table);
     this.datasets = table.datasets;
-    this.regressor = repositoryRegressor(table.datasets.length, encodings, seed).fit(
+    this.regressorKind = kind;
+    this.regressor = repositoryRegressor(table.datasets.length, encodings, seed, kind).fit(
       rows.map((r) => Array.from(r.features)),
       rows.map((r) => r.accuracy),
       { groups: rows.map((r) => r.dataset) },
@@ -120,7 +131,8 @@ export class Recommender {
         depth: r.depth,
       };
       byKey.set(`${r.modelId}|`, { ...base, source: null });
-      if (r.source === null) {
+      // A source must be a repository dataset: users' verified datasets are rows to learn from, not sources.
+      if (r.source === null && table.datasets.includes(r.dataset)) {
         byKey.set(`${r.modelId}|${r.dataset}`, {
           ...base,
           source: r.dataset,
@@ -215,6 +227,7 @@ export class Recommender {
       version: RECOMMENDER_VERSION,
       datasets: this.datasets,
       regressor: this.regressor.toJSON(),
+      regressorKind: this.regressorKind,
       candidates: this.candidates.map((c) => ({ ...c, encoding: Array.from(c.encoding) })),
       results: this.results,
     };
@@ -229,6 +242,7 @@ export class Recommender {
       );
     const r = new Recommender();
     r.regressor = AccuracyRegressor.fromJSON(json.regressor);
+    r.regressorKind = json.regressorKind ?? 'selected';
     r.datasets = json.datasets;
     r.candidates = json.candidates.map((c) => ({ ...c, encoding: Float32Array.from(c.encoding) }));
     r.results = json.results;

@@ -1,5 +1,6 @@
 import type { EvaluationRow } from '../evaluation/protocols';
 import { composeFeatures, scoreColumn, type FeatureLayout } from '../regressor/features';
+import type { RegressorSpec } from '../regressor/factory';
 import { AccuracyRegressor } from '../regressor/selection';
 import { RECORD_COLUMNS, RepositoryRecord, type RecordFeatures } from './record';
 import type { CampaignResult, SimilarityTable } from './types';
@@ -27,16 +28,34 @@ export function repositoryRegressor(
   datasets: number,
   encodings: Map<string, ArrayLike<number>>,
   seed = 0,
+  kind: RegressorKind = 'selected',
 ): AccuracyRegressor {
   const encodingDim = encodings.values().next().value?.length ?? 0;
   return new AccuracyRegressor({
-    profile: 'mini',
+    ...(kind === 'ensemble'
+      ? { candidates: PAPER_MEMBERS, top: PAPER_MEMBERS.length }
+      : { profile: 'mini' as const }),
     seed,
     priorColumn: scoreColumn(featureLayout(datasets, encodingDim), 'recordWeighted'),
     centreGroups: true,
     selectBy: 'groupKendall',
   });
 }
+
+/** 'selected': the candidate that validates best on unseen datasets; 'ensemble': the paper's average of members. */
+export type RegressorKind = 'selected' | 'ensemble';
+
+/** One of each regressor family the paper compares; their plain average is the paper's ensemble. */
+export const PAPER_MEMBERS: RegressorSpec[] = [
+  { name: 'ridge', params: { alpha: 10 } },
+  { name: 'svr-rbf', params: { C: 1, epsilon: 0.01 } },
+  { name: 'svr-linear', params: { C: 0.01, epsilon: 0.01 } },
+  { name: 'svr-poly', params: { C: 1, epsilon: 0.01, degree: 2, coef0: 1 } },
+  { name: 'mlp', params: { hiddenLayers: [32], maxEpochs: 40, alpha: 1e-3 } },
+  { name: 'random-forest', params: { nEstimators: 30, maxFeatures: 0.2, minSamplesLeaf: 2 } },
+  { name: 'gradient-boosting', params: { nEstimators: 60, maxDepth: 3, subsample: 0.8, maxFeatures: 0.3 } },
+  { name: 'adaboost', params: { nEstimators: 30, maxDepth: 4, maxFeatures: 0.3 } },
+];
 
 export interface ModelDescriptor {
   encoding: ArrayLike<number>;

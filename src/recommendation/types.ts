@@ -15,6 +15,10 @@ export interface CampaignResult {
   source: string | null;
   /** Test accuracy in [0, 1]. */
   accuracy: number;
+  /** Test images behind `accuracy`, its binomial standard error, and the target's class count (chance = 1/classes). */
+  testImages?: number;
+  standardError?: number;
+  classes?: number;
   params: number;
   flops: number;
   depth: number;

@@ -14,8 +14,18 @@ import {
   tsneSpec,
 } from './charts';
 import { pageHtml, type Section, type Tile } from './page';
-import { baselineName, baselinesHtml, esc, fmt, looPerDatasetHtml, num, table1Html } from './tables';
-import type { RegressorScore, RenderedReport, ReportData } from './types';
+import {
+  baselineName,
+  baselinesHtml,
+  esc,
+  fmt,
+  looPerDatasetHtml,
+  num,
+  regressorKindsHtml,
+  table1Html,
+  table1PerTargetHtml,
+} from './tables';
+import type { CampaignResult, RegressorScore, RenderedReport, ReportData } from './types';
 
 export * from './types';
 
@@ -32,11 +42,61 @@ function regressorScores(data: ReportData): RegressorScore[] {
   if (data.regressors?.length) return data.regressors;
   const per = data.evaluation?.split8020?.perRegressor ?? {};
   const looMae = num(data.evaluation?.loo?.mean.mae);
+  // Both kinds were run on leave one out: each gets its own MAE; `loo` belongs to the default kind only.
+  const kinds = data.evaluation?.regressor;
+  const mae = (name: string): number => {
+    if (kinds && (name === 'selected' || name === 'ensemble')) return num(kinds[name]?.mae);
+    return name === data.chosenRegressor && (!kinds || kinds.default === 'selected') ? looMae : NaN;
+  };
   return Object.entries(per).map(([name, r]) => ({
     name,
     mse8020: num(r.mse),
-    looMae: name === data.chosenRegressor && Number.isFinite(looMae) ? looMae : undefined,
+    looMae: Number.isFinite(mae(name)) ? mae(name) : undefined,
   }));
+}
+
+/**
+ * The name of the regressor behind `evaluation.loo`. The evaluation's own `regressor.default` wins over
+ * `chosenRegressor` when they disagree (a build may pass the kind 'selected' whatever the evaluation chose).
+ */
+function oursName(data: ReportData): { ours: string; selectedName?: string } {
+  const kind = data.evaluation?.regressor?.default;
+  const chosen = data.chosenRegressor;
+  const isKind = chosen === 'selected' || chosen === 'ensemble';
+  if (kind !== 'selected' && kind !== 'ensemble') {
+    return { ours: `dlrec regressor${chosen ? ` (${chosen})` : ''}` };
+  }
+  // A specific name (e.g. 'svr-rbf') names the selected regressor only when the selected one is in use.
+  const selectedName = kind === 'selected' && chosen && !isKind ? chosen : undefined;
+  return {
+    ours: `dlrec regressor (${kind === 'ensemble' ? 'ensemble' : (selectedName ?? 'selected')})`,
+    selectedName,
+  };
+}
+
+/**
+ * What the campaign trained, counted truthfully: distinct architectures, runs from scratch (no pre-training
+ * source) and fine-tunes (pre-trained on a source). A model id may carry `@<source>`, which is not a new
+ * architecture.
+ */
+export function campaignCounts(campaign: CampaignResult[]): {
+  architectures: number;
+  scratch: number;
+  fineTunes: number;
+} {
+  const architecture = (c: CampaignResult) => {
+    if (c.architecture) return c.architecture;
+    const suffix = c.sourceDataset ? `@${c.sourceDataset}` : '';
+    return suffix && c.model.endsWith(suffix) ? c.model.slice(0, -suffix.length) : c.model;
+  };
+  const fineTunes = campaign.filter(
+    (c) => typeof c.sourceDataset === 'string' && c.sourceDataset !== '',
+  ).length;
+  return {
+    architectures: new Set(campaign.map(architecture)).size,
+    scratch: campaign.length - fineTunes,
+    fineTunes,
+  };
 }
 
 function checkInput(data: ReportData, outDir: string): void {
@@ -80,13 +140,15 @@ function headerTiles(data: ReportData): Tile[] {
   const bK = bestBaseline('kendall', true);
   const bR = bestBaseline('regret', false);
   const t1 = num(ev.table1?.mean?.kendall);
+  const t1Low = num(ev.table1?.mean?.low);
+  const t1High = num(ev.table1?.mean?.high);
   const campaign = data.campaign ?? [];
+  const counts = campaignCounts(campaign);
   const datasets = new Set([
     ...campaign.map((c) => c.dataset),
     ...(data.similarity?.datasets ?? []),
     ...Object.keys(ev.loo?.perDataset ?? {}),
   ]);
-  const models = new Set(campaign.map((c) => c.model));
   return [
     {
       label: 'mean Kendall τ (leave one out)',
@@ -109,13 +171,17 @@ function headerTiles(data: ReportData): Tile[] {
     {
       label: 'Table 1 mean Kendall τ',
       value: fmt(t1),
-      note: `paper's average ${TARGETS.table1Kendall}`,
+      note:
+        (Number.isFinite(t1Low) && Number.isFinite(t1High) ? `95 % [${fmt(t1Low)}, ${fmt(t1High)}] · ` : '') +
+        `paper's average ${TARGETS.table1Kendall}`,
       status: status(t1, (v) => v >= TARGETS.table1Kendall),
     },
     {
-      label: 'trained models',
-      value: campaign.length ? String(models.size) : '—',
-      note: campaign.length ? `${campaign.length} fine-tuning runs` : 'no campaign results',
+      label: 'architectures trained',
+      value: campaign.length ? String(counts.architectures) : '—',
+      note: campaign.length
+        ? `${counts.scratch} from scratch · ${counts.fineTunes} fine-tunes`
+        : 'no campaign results',
     },
     {
       label: 'datasets',
@@ -139,7 +205,24 @@ export async function renderReport(data: ReportData, outDir: string): Promise<Re
   };
   const ev = data.evaluation ?? {};
   const loo = ev.loo;
-  const ours = `dlrec regressor${data.chosenRegressor ? ` (${data.chosenRegressor})` : ''}`;
+  const { ours, selectedName } = oursName(data);
+  const kinds = ev.regressor && typeof ev.regressor === 'object' ? ev.regressor : undefined;
+  const perTarget = Array.isArray(ev.table1?.perTarget) ? ev.table1.perTarget : [];
+  const t1Mean = ev.table1?.mean;
+  const se = ev.accuracyStandardError;
+  const seStats =
+    se && Number.isFinite(num(se.mean))
+      ? '<div class="stats">' +
+        `<span class="stat">each accuracy ± <b>${fmt(100 * num(se.mean), 2)}</b> points ` +
+        '(binomial standard error, test-set size)</span>' +
+        (Number.isFinite(num(se.max))
+          ? `<span class="stat">at most ± <b>${fmt(100 * num(se.max), 2)}</b> points</span>`
+          : '') +
+        (Number.isFinite(num(se.rows))
+          ? `<span class="stat">over <b>${esc(num(se.rows))}</b> results</span>`
+          : '') +
+        '</div>'
+      : '';
   const scores = regressorScores(data).filter((s) => Number.isFinite(num(s.mse8020)));
   const predictions = (loo?.predictions ?? []).filter(
     (p) => Number.isFinite(num(p.predicted)) && Number.isFinite(num(p.actual)),
@@ -173,8 +256,21 @@ export async function renderReport(data: ReportData, outDir: string): Promise<Re
       howToRead:
         'Each cell: for one canonical architecture and one held-out dataset, how well the similarity of each ' +
         'pre-training dataset to the held-out one ranks the accuracy reached after fine-tuning from it. ' +
-        '<b>Big number = Kendall τ</b>, small = Spearman ρ and Pearson r. Blue = similarity predicts transfer, red = the reverse.',
-      body: ev.table1?.cells.length ? table1Html(ev.table1.cells) : null,
+        '<b>Big number = Kendall τ</b>, small = Spearman ρ and Pearson r. Blue = similarity predicts transfer, red = the reverse.' +
+        (perTarget.length
+          ? ' Below, per held-out dataset: τ averaged over architectures with its <b>bootstrap 95 % interval</b> ' +
+            '(resampling the sources; an interval that holds 0 does not settle the sign), and the <b>spread</b>: the mean ' +
+            'best − worst fine-tuned accuracy across sources, in points (little spread = little to rank).'
+          : ''),
+      body:
+        ev.table1?.cells?.length || perTarget.length
+          ? (ev.table1?.cells?.length ? table1Html(ev.table1.cells) : '') +
+            (perTarget.length ? table1PerTargetHtml(perTarget, t1Mean) : '') +
+            (t1Mean && Number.isFinite(num(t1Mean.low)) && Number.isFinite(num(t1Mean.high))
+              ? `<div class="stats"><span class="stat">mean τ over targets <b>${fmt(t1Mean.kendall)}</b>, ` +
+                `95 % interval <b>[${fmt(t1Mean.low)}, ${fmt(t1Mean.high)}]</b></span></div>`
+              : '')
+          : null,
       missing:
         'the evaluation did not produce Table 1 (it needs models pre-trained on at least two sources).',
     },
@@ -197,20 +293,38 @@ export async function renderReport(data: ReportData, outDir: string): Promise<Re
       kind: 'chart',
       howToRead:
         "Top: the paper's protocol, MSE on a random 20 % of the rows. Bottom (when run): MAE when a whole dataset " +
-        'is held out, the honest number. <b>Shorter bars are better</b>; the best is coloured.',
-      body: scores.length ? await chart('regressors', regressorComparisonSpec(scores)) : null,
+        'is held out, the honest number. <b>Shorter bars are better</b>; the best is coloured.' +
+        (kinds
+          ? ' The table puts the single selected regressor and the ensemble (average of its members) side by side on ' +
+            'leave one dataset out; the one that won is <b>in use</b> for recommendations.'
+          : ''),
+      body:
+        scores.length || kinds
+          ? (scores.length ? await chart('regressors', regressorComparisonSpec(scores)) : '') +
+            (kinds ? regressorKindsHtml(kinds, selectedName) : '')
+          : null,
       missing: 'no regressor scores (run the evaluation stage).',
     },
     {
       id: 'baselines',
       title: 'Against naive baselines',
       kind: 'table',
+      // The paired-test columns need the page's width.
+      wide: !!ev.pairedTests && Object.keys(ev.pairedTests).length > 0,
       howToRead:
         'Mean over held-out datasets. Arrows say which way is better; <b>green = best in its column</b>. ' +
-        'Rank-only baselines (random, largest model, LogME/LEEP) predict no accuracy, so they have no MAE.',
+        'Rank-only baselines (random, largest model, LogME/LEEP) predict no accuracy, so they have no MAE.' +
+        (ev.pairedTests && Object.keys(ev.pairedTests).length
+          ? ' <b>Δ columns: regressor − baseline</b> per held-out dataset, averaged; <b>negative = the regressor is better</b>. ' +
+            'Green = the regressor is better, amber = the baseline is; <b>tinted and bold = significant</b> ' +
+            '(two-sided Wilcoxon signed-rank over the held-out datasets, p < 0.05); wins = datasets where the regressor did better. ' +
+            "Similarity-weighted record is the regressor's own prior with nothing learned (the architecture's " +
+            'from-scratch accuracies weighted by similarity); best on the most similar dataset scores each option by ' +
+            'its own result there.'
+          : ''),
       body:
         ev.baselines && Object.keys(ev.baselines).length
-          ? baselinesHtml(loo, ev.baselines, ours, ev.looTransferability)
+          ? baselinesHtml(loo, ev.baselines, ours, ev.looTransferability, ev.pairedTests)
           : null,
       missing: 'no baseline results (run the evaluation stage).',
     },
@@ -245,9 +359,16 @@ export async function renderReport(data: ReportData, outDir: string): Promise<Re
       title: 'Training campaign: accuracy per dataset',
       kind: 'chart',
       howToRead:
-        'Each tick is one fine-tuning run; the box spans the middle half of the runs, the line is the median, ' +
-        'whiskers reach min and max. <b>A tall box</b> means the choice of model matters on that dataset.',
-      body: campaign.length ? await chart('campaign', campaignDistributionSpec(campaign)) : null,
+        'Each tick is one training run (from scratch or fine-tuned); the box spans the middle half of the runs, the line is the median, ' +
+        'whiskers reach min and max. <b>A tall box</b> means the choice of model matters on that dataset.' +
+        (seStats
+          ? ' Each accuracy is measured on a finite test set: its binomial standard error (from the test-set size) is ' +
+            'given above the chart; differences smaller than about twice it are noise.'
+          : ''),
+      body:
+        campaign.length || seStats
+          ? seStats + (campaign.length ? await chart('campaign', campaignDistributionSpec(campaign)) : '')
+          : null,
       missing: 'no training results (run the training sweep).',
     },
   ];
@@ -255,9 +376,7 @@ export async function renderReport(data: ReportData, outDir: string): Promise<Re
   const meta = data.meta;
   const subtitle = meta
     ? [
-        `profile <b>${esc(meta.profile)}</b>`,
-        `built ${esc(meta.createdAt)}`,
-        meta.workflowId ? `workflow <code>${esc(meta.workflowId)}</code>` : '',
+        meta.createdAt ? `built ${esc(meta.createdAt)}` : '',
         meta.temporalUi ? `Temporal UI <code>${esc(meta.temporalUi)}</code>` : '',
       ]
         .filter(Boolean)
@@ -266,6 +385,7 @@ export async function renderReport(data: ReportData, outDir: string): Promise<Re
   const html = pageHtml({
     title: 'dlrec — model repository report',
     subtitle,
+    build: meta ? { workflowId: meta.workflowId, profile: meta.profile } : undefined,
     tiles: headerTiles(data),
     sections,
   });

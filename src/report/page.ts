@@ -34,6 +34,11 @@ body { margin:0; background:var(--bg); color:var(--ink);
   font: 14px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; }
 header.top { background: linear-gradient(120deg, #0f172a, #1e3a8a 60%, #2563eb); color:#fff; padding:28px 40px 30px; }
 header.top h1 { margin:0; font-size:24px; font-weight:650; letter-spacing:-0.01em; }
+header.top .build { margin:8px 0 0; font-size:17px; color:#fff; font-weight:600; }
+header.top .build code { font-size:16px; background:rgba(255,255,255,0.14); border:1px solid rgba(255,255,255,0.25);
+  border-radius:6px; padding:1px 8px; color:#fff; }
+header.top .build .profile { display:inline-block; background:#fbbf24; color:#0f172a; border-radius:999px; padding:0 10px;
+  font-size:13px; font-weight:700; letter-spacing:0.02em; vertical-align:2px; }
 header.top .subtitle { margin:4px 0 20px; color:#c7d2fe; font-size:13px; }
 header.top .subtitle code { color:#e0e7ff; }
 .tiles { display:grid; grid-template-columns: repeat(auto-fit, minmax(170px, 1fr)); gap:12px; }
@@ -74,6 +79,21 @@ td.t1 .tau { display:block; font-size:16px; font-weight:700; }
 td.t1 .sub { display:block; font-size:11px; opacity:0.85; }
 td.t1.empty { color:#cbd5e1; }
 tr.foot th, th.mean { color:var(--muted); }
+.scroll + .scroll, .stats + .chart, .scroll + .stats { margin-top:14px; }
+.badge { display:inline-block; margin-left:6px; padding:0 8px; border-radius:999px; background:var(--accent); color:#fff;
+  font-size:11px; font-weight:700; vertical-align:1px; }
+table.metrics th.paired { min-width:150px; }
+td.paired { line-height:1.3; }
+td.paired .dv { display:block; font-size:14px; font-weight:600; }
+td.paired .verdict { display:block; font-size:11px; }
+td.paired .sub { display:block; font-size:11px; color:var(--muted); }
+td.paired.win .dv, td.paired.win .verdict { color:var(--good); }
+td.paired.loss .dv, td.paired.loss .verdict { color:var(--bad); }
+td.paired.sig .dv, td.paired.sig .verdict { font-weight:700; }
+td.paired.win.sig { background:#ecfdf5; } td.paired.loss.sig { background:#fffbeb; }
+table.metrics.per-target { width:auto; min-width:60%; }
+table.per-target td.tau { text-align:center; font-weight:700; border-radius:6px; min-width:64px; }
+table.per-target td.sure { font-weight:700; }
 footer { padding:0 40px 30px; color:var(--muted); font-size:12px; }
 `;
 
@@ -95,20 +115,40 @@ export function sectionHtml(s: Section): string {
   );
 }
 
+/** The build the page reports on, named prominently under the title and in the window title. */
+export interface BuildName {
+  workflowId?: string;
+  profile?: string;
+}
+
+function buildHtml(b: BuildName | undefined): string {
+  if (!b || (!b.workflowId && !b.profile)) return '';
+  const parts = [
+    b.workflowId ? `build <code class="workflow">${esc(b.workflowId)}</code>` : '',
+    b.profile ? `<span class="profile">profile ${esc(b.profile)}</span>` : '',
+  ].filter(Boolean);
+  return `<p class="build">${parts.join(' ')}</p>`;
+}
+
 export function pageHtml(opts: {
   title: string;
+  /** HTML: the caller escapes what goes in. */
   subtitle: string;
+  build?: BuildName;
   tiles: Tile[];
   sections: Section[];
 }): string {
   const toc = opts.sections.map((s) => `<a href="#${esc(s.id)}">${esc(s.title)}</a>`).join('');
+  const named = [opts.build?.workflowId, opts.build?.profile && `profile ${opts.build.profile}`].filter(
+    Boolean,
+  );
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(opts.title)}</title>
+<title>${esc(opts.title + (named.length ? ` — ${named.join(', ')}` : ''))}</title>
 <style>${CSS}</style></head>
 <body>
-<header class="top"><h1>${esc(opts.title)}</h1><p class="subtitle">${opts.subtitle}</p>
+<header class="top"><h1>${esc(opts.title)}</h1>${buildHtml(opts.build)}<p class="subtitle">${opts.subtitle}</p>
 <div class="tiles">${opts.tiles.map(tileHtml).join('')}</div></header>
 <nav class="toc">${toc}</nav>
 <main>${opts.sections.map(sectionHtml).join('\n')}</main>

@@ -3,7 +3,9 @@
  * (or a profile that skips it) still gets a report, with that section saying the data is not available.
  * The shapes are the ones the stages already produce, so callers pass their results through unchanged.
  */
+import type { RankingReport } from '../evaluation/metrics';
 import type { BaselineResult, LooResult, SplitResult, Table1Cell } from '../evaluation/protocols';
+import type { PairedComparison, Table1Target } from '../evaluation/significance';
 
 export interface ReportMeta {
   /** Build profile, e.g. 'mini' or 'paper'. */
@@ -21,9 +23,27 @@ export interface EvaluationSummary {
   /** The same protocol with LogME/LEEP as extra regressor inputs. */
   looTransferability?: LooResult;
   split8020?: SplitResult;
-  table1?: { cells: Table1Cell[]; mean?: { pearson: number; spearman: number; kendall: number } };
-  /** Keyed by baseline name: architectureMean, largestModel, random, randomSeeded, score:logme, … */
+  /**
+   * Both regressor kinds on honest leave-one-dataset-out: the single selected regressor and the paper's
+   * ensemble (average of its members). `default` is the one that won, the one behind `loo`.
+   */
+  regressor?: { default: 'selected' | 'ensemble'; selected: RankingReport; ensemble: RankingReport };
+  table1?: {
+    cells: Table1Cell[];
+    /** `low`/`high`: bootstrap 95 % interval of the mean per-target τ (absent in older summaries). */
+    mean?: { pearson: number; spearman: number; kendall: number; low?: number; high?: number };
+    /** Table 1 read per held-out target, with a bootstrap interval resampling the sources. */
+    perTarget?: Table1Target[];
+  };
+  /**
+   * Keyed by baseline name: architectureMean, largestModel, random, randomSeeded, score:logme, score:leep,
+   * similarityWeightedRecord, bestOnMostSimilar, …
+   */
   baselines?: Record<string, BaselineResult>;
+  /** The default regressor against each baseline over the held-out targets (paired Wilcoxon signed-rank). */
+  pairedTests?: Record<string, { mae?: PairedComparison; regret: PairedComparison }>;
+  /** Standard error of the repository's accuracies (fractions; binomial, from each result's test-set size). */
+  accuracyStandardError?: { mean: number; max: number; rows: number };
 }
 
 /** Leave-one-out dataset similarity: row i = held-out dataset i, column j = its similarity to dataset j. */
@@ -52,9 +72,13 @@ export interface EncoderExperimentResult {
 
 /** One fine-tuning run of the training campaign. */
 export interface CampaignResult {
+  /** The architecture's name (a zoo name or a generated model's id); older data may append `@<source>`. */
   model: string;
+  /** Canonical architecture, when known; otherwise it is read from `model`. */
+  architecture?: string;
   dataset: string;
-  sourceDataset?: string;
+  /** Absent (or null, through JSON) for a run from scratch; the pre-training dataset for a fine-tune. */
+  sourceDataset?: string | null;
   /** Accuracy in [0, 1]. */
   accuracy: number;
 }

@@ -77,7 +77,7 @@ test('build --profile smoke → recommend (folder, zip, dataset) → evaluate �
 
   const early = await runCli(['recommend', folder, '--json'], env);
   assert.equal(early.code, 1);
-  assert.match(early.stderr, /no recommender .* yet: run 'dlrec build --profile mini'/);
+  assert.match(early.stderr, /no repository has been built in .* yet: run 'dlrec build --profile mini'/);
 
   const built = await runCli(
     ['build', '--profile', 'smoke', '--report', path.join(root, 'report'), '--json'],
@@ -151,12 +151,30 @@ test('build --profile smoke → recommend (folder, zip, dataset) → evaluate �
   const evaluated = await runCli(['evaluate', '--json'], env, 600_000);
   assert.equal(evaluated.code, 0, evaluated.stderr);
   const e = evaluated.json<{
+    build: { id: string; profile: string };
     loo: { mean: { kendall: number; mae: number; regret: number }; perDataset: Record<string, unknown> };
+    regressor: { default: string; selected: { kendall: number }; ensemble: { kendall: number } };
     split8020: { perRegressor: Record<string, { mse: number }> };
-    table1: { cells: unknown[] };
+    table1: {
+      cells: unknown[];
+      mean: { kendall: number; low: number; high: number };
+      perTarget: { dataset: string; kendall: number; low: number; high: number }[];
+    };
     baselines: Record<string, { mean: { kendall: number } }>;
+    pairedTests: Record<string, { regret: { n: number; pValue: number | null } }>;
     looTransferability: { mean: { kendall: number } };
+    similarity: { familyHitRate: number; probes: { name: string; hit: boolean }[] };
   }>();
+  assert.equal(e.build.id, 'dlrec-build-smoke');
+  assert.equal(e.build.profile, 'smoke');
+  assert.ok(['selected', 'ensemble'].includes(e.regressor.default));
+  assert.ok(Number.isFinite(e.regressor.ensemble.kendall));
+  for (const name of ['architectureMean', 'bestOnMostSimilar', 'similarityWeightedRecord', 'largestModel'])
+    assert.equal(e.pairedTests[name].regret.n, b.datasets.length, name);
+  assert.ok(e.table1.mean.low <= e.table1.mean.kendall && e.table1.mean.kendall <= e.table1.mean.high);
+  // The family probe: each dataset under four unseen variants plus the unseen emoji style.
+  assert.equal(e.similarity.probes.length, 4 * b.datasets.length + 1);
+  assert.ok(e.similarity.familyHitRate >= 0 && e.similarity.familyHitRate <= 1);
   assert.deepEqual(Object.keys(e.loo.perDataset).sort(), [...b.datasets].sort());
   assert.equal(e.loo.mean.kendall, b.headline.kendall);
   assert.ok(e.split8020.perRegressor.ridge.mse >= 0);
@@ -178,4 +196,48 @@ test('build --profile smoke → recommend (folder, zip, dataset) → evaluate �
   assert.equal(a.evaluationKey, first.evaluationKey);
   assert.equal(a.recommenderKey, first.recommenderKey);
   assert.equal(a.sweep.done, b.sweep.done);
+
+  // Each build answers from its own artifacts; an unknown build id names the known ones.
+  const unknown = await runCli(['recommend', folder, '--build', 'nope', '--json'], env);
+  assert.equal(unknown.code, 1);
+  assert.match(unknown.stderr, /no build 'nope' .*known builds: dlrec-build-smoke/);
+  const named = await runCli(
+    ['recommend', folder, '--build', 'dlrec-build-smoke', '--top', '3', '--json'],
+    env,
+  );
+  assert.equal(named.code, 0, named.stderr);
+  assert.deepEqual(named.json<RecommendOutput>().recommendations, f.recommendations);
+
+  // --verify: the top recommendation fine-tuned on the user's images, measured beside predicted; --add keeps it.
+  const labelled = path.join(root, 'labelled');
+  await writeDigitFolder(labelled, 300);
+  const verify = await runCli(
+    ['recommend', labelled, '--verify', '--top', '1', '--add', '--json'],
+    env,
+    600_000,
+  );
+  assert.equal(verify.code, 0, verify.stderr);
+  const v = verify.json<{
+    recommendations: {
+      architecture: string;
+      source: string | null;
+      predictedAccuracy: number;
+      measuredAccuracy: number;
+    }[];
+    verify: { dataset: string; train: number; test: number; items: { reused: boolean }[]; addedKey: string };
+  }>();
+  assert.equal(v.recommendations.length, 1);
+  const m = v.recommendations[0].measuredAccuracy;
+  assert.ok(m >= 0 && m <= 1, String(m));
+  assert.equal(v.verify.train + v.verify.test, 300);
+  assert.match(v.verify.addedKey, /^verified\/[0-9a-f]{64}\.json$/);
+  // Interrupted or repeated: the measured pair is reused, not trained again.
+  const again2 = await runCli(['recommend', labelled, '--verify', '--top', '1', '--json'], env, 600_000);
+  assert.equal(again2.code, 0, again2.stderr);
+  assert.equal(again2.json<typeof v>().verify.items[0].reused, true);
+  assert.equal(again2.json<typeof v>().recommendations[0].measuredAccuracy, m);
+  // The next build learns from the added row.
+  const third = await runCli(['build', '--profile', 'smoke', '--json'], env, 900_000);
+  assert.equal(third.code, 0, third.stderr);
+  assert.equal(third.json<{ headline: { rows: number } }>().headline.rows, b.headline.rows + 1);
 });

@@ -19,6 +19,25 @@ test('evaluateRepository: honest LOO recovers a learnable law and beats the rand
   assert.ok(summary.table1.cells.length > 0);
   // Accuracy rises with the source's similarity by construction: Table 1 must see it.
   assert.ok(summary.table1.mean.kendall > 0.5, `table1 kendall ${summary.table1.mean.kendall}`);
+  // Per target, with a bootstrap interval around each value and around the mean.
+  assert.equal(summary.table1.perTarget.length, table.datasets.length);
+  for (const t of summary.table1.perTarget) assert.ok(t.low <= t.kendall && t.kendall <= t.high, t.dataset);
+  assert.ok(summary.table1.mean.low <= summary.table1.mean.kendall);
+  assert.ok(summary.table1.mean.kendall <= summary.table1.mean.high);
+  // Both regressor kinds are evaluated; the default is the one with the lower regret.
+  const { regressor } = summary;
+  assert.ok(['selected', 'ensemble'].includes(regressor.default));
+  const other = regressor.default === 'selected' ? regressor.ensemble : regressor.selected;
+  assert.ok(summary.loo.mean.regret <= other.regret + 1e-9);
+  // The baselines the issue names, each paired with the regressor over the targets.
+  for (const b of ['architectureMean', 'bestOnMostSimilar', 'similarityWeightedRecord', 'largestModel']) {
+    assert.ok(summary.baselines[b], b);
+    const t = summary.pairedTests[b];
+    assert.equal(t.regret.n, table.datasets.length, b);
+    assert.equal(t.regret.wins + t.regret.ties + t.regret.losses, t.regret.n);
+  }
+  assert.equal(summary.pairedTests.largestModel.mae, undefined, 'a rank-only baseline has no MAE');
+  assert.ok(summary.pairedTests.architectureMean.mae!.n > 0);
 });
 
 test('Recommender: ranks the truly best option first and survives a JSON round trip', () => {

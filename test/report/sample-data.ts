@@ -1,17 +1,21 @@
 /**
  * A realistic ReportData for the renderer test: synthetic fine-tuning results whose accuracy grows with the
- * similarity of the pre-training source to the target, pushed through the real evaluation code (metrics,
- * Table 1, baselines), so every section gets data of the shape the build produces.
+ * similarity of the pre-training source to the target, plus runs from scratch, pushed through the real
+ * evaluation code (metrics, Table 1 and its per-target bootstrap, baselines, paired Wilcoxon tests), so every
+ * section gets data of the shape the build produces.
  */
 import {
+  looBaseline,
   meanReport,
   randomExpectation,
   rankingReport,
   table1,
+  type BaselineResult,
   type EvaluationRow,
   type LooResult,
   type PredictionRecord,
 } from '../../src/evaluation';
+import { pairedTests, table1ByTarget } from '../../src/evaluation/significance';
 import type { ReportData } from '../../src/report';
 
 /** Deterministic uniform [0, 1) (mulberry32). */
@@ -91,6 +95,7 @@ export function sampleReportData(): ReportData {
   }
   const loo: LooResult = { perDataset, mean: meanReport(Object.values(perDataset)), predictions };
   const t1 = table1(rows, sim);
+  const byTarget = table1ByTarget(rows, sim, { seed: 0, resamples: 200 });
 
   const archMean: Record<string, ReturnType<typeof randomExpectation>['perDataset'][string]> = {};
   for (const d of DATASETS) {
@@ -108,6 +113,48 @@ export function sampleReportData(): ReportData {
     };
   }
 
+  const baselines: Record<string, BaselineResult> = {
+    architectureMean: { perDataset: archMean, mean: meanReport(Object.values(archMean)) },
+    // Rank-only: no MAE, so its paired test has regret only.
+    largestModel: looBaseline(rows, (test) => test.map((r) => r.params!), false),
+    random: randomExpectation(rows),
+    // The architecture's accuracies elsewhere weighted by the similarity of those datasets to the target.
+    similarityWeightedRecord: looBaseline(
+      rows,
+      (test, train) =>
+        test.map((r) => {
+          const own = train.filter((o) => o.architecture === r.architecture);
+          const w = own.map((o) => sim(r.dataset, o.dataset));
+          return own.reduce((s, o, i) => s + w[i] * o.accuracy, 0) / w.reduce((a, b) => a + b, 0);
+        }),
+      true,
+    ),
+    // Each model's own result on the dataset most similar to the target (the architecture's mean there if absent).
+    bestOnMostSimilar: looBaseline(
+      rows,
+      (test, train) => {
+        const target = test[0].dataset;
+        const others = [...new Set(train.map((r) => r.dataset))];
+        const nearest = others.reduce((a, b) => (sim(target, b) > sim(target, a) ? b : a));
+        const there = train.filter((r) => r.dataset === nearest);
+        return test.map((r) => {
+          const same = there.find((o) => o.model === r.model);
+          const arch = there.filter((o) => o.architecture === r.architecture);
+          return same?.accuracy ?? arch.reduce((s, o) => s + o.accuracy, 0) / arch.length;
+        });
+      },
+      true,
+    ),
+  };
+  // The ensemble did a little worse here, so the single selected regressor is the one in use.
+  const ensemble = {
+    ...loo.mean,
+    kendall: loo.mean.kendall - 0.04,
+    spearman: loo.mean.spearman - 0.03,
+    mae: loo.mean.mae + 0.004,
+    regret: loo.mean.regret + 0.6,
+  };
+
   const groups = ['VGG-like variants', 'random generated'];
   const points = Array.from({ length: 80 }, (_, i) => {
     const g = i % 2;
@@ -119,6 +166,25 @@ export function sampleReportData(): ReportData {
     };
   });
 
+  // The campaign: every fine-tune above, plus each architecture trained from scratch on each dataset.
+  const campaign = [
+    ...DATASETS.flatMap((d) =>
+      ARCHITECTURES.map((arch) => ({
+        model: arch,
+        dataset: d,
+        accuracy: Math.min(0.99, base[d] + archGain[arch] - 0.03 + 0.02 * (rand() - 0.5)),
+      })),
+    ),
+    ...rows.map((r) => ({
+      model: r.model,
+      dataset: r.dataset,
+      sourceDataset: r.sourceDataset,
+      accuracy: r.accuracy,
+    })),
+  ];
+  // Binomial standard error of each accuracy on a 2 000-image test set.
+  const ses = campaign.map((c) => Math.sqrt((c.accuracy * (1 - c.accuracy)) / 2000));
+
   return {
     meta: {
       profile: 'mini',
@@ -129,7 +195,12 @@ export function sampleReportData(): ReportData {
     chosenRegressor: 'svr-rbf',
     evaluation: {
       loo,
-      table1: t1,
+      regressor: { default: 'selected', selected: loo.mean, ensemble },
+      table1: {
+        ...t1,
+        mean: { ...t1.mean, low: byTarget.mean.low, high: byTarget.mean.high },
+        perTarget: byTarget.perTarget,
+      },
       split8020: {
         train: 115,
         test: 29,
@@ -149,9 +220,12 @@ export function sampleReportData(): ReportData {
           }),
         ),
       },
-      baselines: {
-        architectureMean: { perDataset: archMean, mean: meanReport(Object.values(archMean)) },
-        random: randomExpectation(rows),
+      baselines,
+      pairedTests: pairedTests(loo, baselines),
+      accuracyStandardError: {
+        mean: ses.reduce((a, b) => a + b, 0) / ses.length,
+        max: Math.max(...ses),
+        rows: ses.length,
       },
     },
     regressors: ['svr-rbf', 'svr-linear', 'mlp', 'ridge', 'random-forest', 'gradient-boosting'].map(
@@ -163,11 +237,6 @@ export function sampleReportData(): ReportData {
     ),
     similarity: { datasets: DATASETS, matrix },
     encoder: { points, knnPurity: 0.96, silhouette: 0.41, perplexity: 3.2, unigramPerplexity: 21.7 },
-    campaign: rows.map((r) => ({
-      model: r.model,
-      dataset: r.dataset,
-      sourceDataset: r.sourceDataset,
-      accuracy: r.accuracy,
-    })),
+    campaign,
   };
 }
