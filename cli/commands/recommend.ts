@@ -60,7 +60,7 @@ function verifyLines(
   archs: ArchitectureInfo[],
 ): string[] {
   const lines = [
-    `verify: fine-tuned on ${v.dataset} (${v.train} train / ${v.test} test images, the repository's recipe):`,
+    `verify: trained on ${v.dataset} (${v.train} train / ${v.test} test images, the repository's recipe; pre-trained options fine-tuned from its weights):`,
   ];
   v.items.forEach((it, i) => {
     const se = binomialStandardError(it.measuredAccuracy, it.testImages);
