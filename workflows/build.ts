@@ -4,6 +4,7 @@ import { profile, type ProfileName } from '../src/profiles';
 import { PrepareDatasetsWorkflow } from './datasets';
 import { EncoderWorkflow } from './encoder';
 import { EvaluateWorkflow } from './evaluate';
+import { validInput } from './failures';
 import { GenerateModelsWorkflow } from './generate';
 import { trackProgress } from './progress';
 import { CPU_QUEUE, GPU_QUEUE } from './queues';
@@ -33,7 +34,7 @@ const gpu = proxyActivities<Activities>({
  * every activity is idempotent on its artifacts: an interrupted build continues where it stopped.
  */
 export async function RepositoryBuildWorkflow(input: BuildInput) {
-  const p = profile(input.profile);
+  const p = validInput(() => profile(input.profile));
   const progress = trackProgress('starting', 6);
   const base = workflowInfo().workflowId;
   const createdAt = new Date().toISOString();

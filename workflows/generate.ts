@@ -1,6 +1,7 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { GenerationRunOptions } from '../activities/generation';
+import { failRun } from './failures';
 import { trackProgress } from './progress';
 import { CPU_QUEUE } from './queues';
 
@@ -41,7 +42,10 @@ export async function GenerateModelsWorkflow(options: GenerationRunOptions) {
     const merged = await act.mergeGeneration({ options, shards });
     if (merged.missing === 0) return { prefix: merged.prefix, manifest: merged.manifest! };
     if (shards >= counts.length + MAX_TOP_UPS)
-      throw new Error(`could not reach ${options.count} distinct models`);
+      failRun(
+        `could not reach ${options.count} distinct models after ${MAX_TOP_UPS} top-up shards: the grammar's options allow fewer; ask for fewer models or widen the options`,
+        'DlrecGenerationExhausted',
+      );
     progress.total++;
     await act.generateModelsShard({ options, shardIndex: shards, count: merged.missing });
     progress.done++;

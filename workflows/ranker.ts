@@ -21,6 +21,7 @@ import type { Activities } from '../activities';
 import type { DatasetFeaturesMeta, DerivedVersion } from '../activities/ranker';
 import type { FeatureKind } from '../src/features';
 import type { RankerProfile } from '../src/profiles';
+import { failRun } from './failures';
 import { trackProgress, type WorkflowProgress } from './progress';
 import { CPU_QUEUE } from './queues';
 
@@ -68,7 +69,7 @@ async function bounded<T>(
 
 function checkInput(input: RankerWorkflowInput, min: number): void {
   if (new Set(input.datasets).size !== input.datasets.length || input.datasets.length < min) {
-    throw new Error(`the ranker needs at least ${min} distinct datasets, got [${input.datasets.join(', ')}]`);
+    failRun(`the ranker needs at least ${min} distinct datasets, got [${input.datasets.join(', ')}]`);
   }
 }
 

@@ -28,6 +28,7 @@ import type { Activities } from '../activities';
 import type { TrainModelInput } from '../activities/training';
 import type { CampaignInput, PlanItem } from '../activities/training-campaign';
 import type { GenerationRunOptions } from '../activities/generation';
+import { failRun } from './failures';
 import { GenerateModelsWorkflow } from './generate';
 import { progressQuery, trackProgress, type WorkflowProgress } from './progress';
 import { CPU_QUEUE, GPU_QUEUE } from './queues';
@@ -124,7 +125,11 @@ export async function TrainingSweepWorkflow(input: SweepWorkflowInput) {
       offset: state.offset,
       limit: sweep.pageSize,
     });
-    if (page.length === 0) throw new Error(`the plan ${plan.planKey} ends before its total ${plan.total}`);
+    if (page.length === 0)
+      failRun(
+        `the plan ${plan.planKey} ends before its total ${plan.total}: the stored plan is damaged; start the sweep with a new campaign id`,
+        'DlrecDamagedPlan',
+      );
     progress.stage = page[0].phase === 1 ? 'train from scratch' : 'fine-tune';
     let next = 0;
     const lane = async () => {

@@ -11,6 +11,7 @@ import type { Activities } from '../activities';
 import type { ModelRef } from '../activities/training';
 import type { DerivedVersion } from '../activities/ranker';
 import type { SweepProfile } from '../src/profiles';
+import { failRun } from './failures';
 import { trackProgress } from './progress';
 import { CPU_QUEUE, GPU_QUEUE } from './queues';
 import { trainInputFor } from './training-plan';
@@ -40,6 +41,7 @@ const cpu = proxyActivities<Activities>({
 });
 
 export async function VerifyRecommendationsWorkflow(input: VerifyInput) {
+  if (input.items.length === 0) failRun('nothing to verify: the recommendation list is empty');
   const progress = trackProgress('fine-tune', input.items.length);
   const gpu = proxyActivities<Activities>({
     taskQueue: GPU_QUEUE,

@@ -10,6 +10,7 @@ import {
   crossValidate,
   regressorFromJSON,
   seededRandom,
+  SvrRegressor,
 } from '../../src/regressor';
 import { kendallTauB } from '../../src/evaluation/metrics';
 
@@ -186,4 +187,20 @@ test("selectBy 'groupKendall' orders candidates by the within-group ranking of t
   const scores = m.validation.map((v) => tau(v.predictions));
   for (let i = 1; i < scores.length; i++) assert.ok(scores[i - 1] >= scores[i], scores.join(' '));
   assert.ok(scores[0] > scores[scores.length - 1]);
+});
+
+test('SVR above maxRows fits a seeded sample of the rows instead of refusing (paper-scale folds)', () => {
+  const rand = seededRandom(5);
+  const X = Array.from({ length: 900 }, () => [rand(), rand()]);
+  const y = X.map(([a, b]) => Math.sin(3 * a) + b);
+  const svr = new SvrRegressor({ kernel: 'rbf', C: 1, epsilon: 0.01, maxRows: 300 }).fit(X, y);
+  assert.ok(svr.supportVectorCount <= 300, String(svr.supportVectorCount));
+  const pred = svr.predict(X);
+  const mae = pred.reduce((s, p, i) => s + Math.abs(p - y[i]), 0) / y.length;
+  assert.ok(mae < 0.05, `mae ${mae}`);
+  // The same rows give the same sample, hence the same model.
+  assert.deepEqual(
+    Array.from(new SvrRegressor({ kernel: 'rbf', C: 1, epsilon: 0.01, maxRows: 300 }).fit(X, y).predict(X)),
+    Array.from(pred),
+  );
 });
