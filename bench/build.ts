@@ -5,11 +5,11 @@
  * It starts its own Temporal dev server on `--port` (and `--port`+1 for the UI) in `--home`, and stops it after.
  * Target for the mini profile on 2 cores: ≤ 20 minutes.
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import { isolatedBuild } from '../infra/isolated-build';
 
 const opt = (args: string[], name: string, fallback: string) => {
   const i = args.indexOf(`--${name}`);
@@ -19,71 +19,56 @@ const opt = (args: string[], name: string, fallback: string) => {
 const STAGES = ['datasets', 'generate', 'encoder', 'sweep', 'ranker', 'ranker-loo', 'evaluate'];
 const BUDGET_SECONDS: Record<string, number> = { mini: 20 * 60 };
 
+interface BuildResult {
+  workflowId: string;
+  headline: Record<string, number>;
+  sweep: { total: number; done: number; failed: number };
+  datasets: string[];
+}
+
 export async function run(args: string[]): Promise<Record<string, unknown>> {
   const profile = opt(args, 'profile', 'mini');
   const home = path.resolve(opt(args, 'home', fs.mkdtempSync(path.join(os.tmpdir(), 'dlrec-bench-build-'))));
   const port = Number(opt(args, 'port', '7533'));
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    DLREC_HOME: home,
-    DLREC_TEMPORAL_PORT: String(port),
-    DLREC_TEMPORAL_UI_PORT: String(port + 1),
-  };
-  delete env.TEMPORAL_ADDRESS;
-  const cli = path.resolve(__dirname, '..', 'bin', 'dlrec.js');
-  const t0 = performance.now();
-  const built = spawnSync(process.execPath, [cli, 'build', '--profile', profile, '--json'], {
-    env,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-    maxBuffer: 64 << 20,
-  });
-  const wallSeconds = Math.round(performance.now() - t0) / 1000;
-  try {
-    if (built.status !== 0) throw new Error(`dlrec build exited with ${built.status}`);
-    const result = JSON.parse(built.stdout) as {
-      workflowId: string;
-      headline: Record<string, number>;
-      sweep: { total: number; done: number; failed: number };
-      datasets: string[];
-    };
-    const connection = await Connection.connect({ address: `127.0.0.1:${port}` });
-    const client = new Client({ connection });
-    const times = async (id: string) => {
-      const d = await client.workflow.getHandle(id).describe();
-      return { start: d.startTime.getTime(), close: d.closeTime?.getTime() ?? NaN };
-    };
-    const whole = await times(result.workflowId);
-    const stages: Record<string, { startSeconds: number; seconds: number }> = {};
-    for (const s of STAGES) {
-      const t = await times(`${result.workflowId}/${s}`);
-      stages[s] = {
-        startSeconds: Math.round(t.start - whole.start) / 1000,
-        seconds: Math.round(t.close - t.start) / 1000,
+  return isolatedBuild<BuildResult, Record<string, unknown>>(
+    { profile, home, port },
+    async ({ result, seconds: wallSeconds, address }) => {
+      const connection = await Connection.connect({ address });
+      const client = new Client({ connection });
+      const times = async (id: string) => {
+        const d = await client.workflow.getHandle(id).describe();
+        return { start: d.startTime.getTime(), close: d.closeTime?.getTime() ?? NaN };
       };
-    }
-    const parallelEnd = Math.max(
-      ...['encoder', 'sweep', 'ranker-loo'].map((s) => stages[s].startSeconds + stages[s].seconds),
-    );
-    stages['encode models, transferability'] = {
-      startSeconds: parallelEnd,
-      seconds: Math.round((stages.evaluate.startSeconds - parallelEnd) * 1000) / 1000,
-    };
-    await connection.close();
-    const budget = BUDGET_SECONDS[profile];
-    return {
-      profile,
-      wallSeconds,
-      workflowSeconds: Math.round(whole.close - whole.start) / 1000,
-      ...(budget ? { budgetSeconds: budget, withinBudget: wallSeconds <= budget } : {}),
-      stages,
-      datasets: result.datasets.length,
-      sweep: result.sweep,
-      headline: result.headline,
-      cores: os.cpus().length,
-      home,
-    };
-  } finally {
-    spawnSync(process.execPath, [cli, 'server', 'stop'], { env, stdio: 'ignore' });
-  }
+      const whole = await times(result.workflowId);
+      const stages: Record<string, { startSeconds: number; seconds: number }> = {};
+      for (const s of STAGES) {
+        const t = await times(`${result.workflowId}/${s}`);
+        stages[s] = {
+          startSeconds: Math.round(t.start - whole.start) / 1000,
+          seconds: Math.round(t.close - t.start) / 1000,
+        };
+      }
+      const parallelEnd = Math.max(
+        ...['encoder', 'sweep', 'ranker-loo'].map((s) => stages[s].startSeconds + stages[s].seconds),
+      );
+      stages['encode models, transferability'] = {
+        startSeconds: parallelEnd,
+        seconds: Math.round((stages.evaluate.startSeconds - parallelEnd) * 1000) / 1000,
+      };
+      await connection.close();
+      const budget = BUDGET_SECONDS[profile];
+      return {
+        profile,
+        wallSeconds,
+        workflowSeconds: Math.round(whole.close - whole.start) / 1000,
+        ...(budget ? { budgetSeconds: budget, withinBudget: wallSeconds <= budget } : {}),
+        stages,
+        datasets: result.datasets.length,
+        sweep: result.sweep,
+        headline: result.headline,
+        cores: os.cpus().length,
+        home,
+      };
+    },
+  );
 }
