@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { getJSON, putJSON, type ArtifactStore } from '../infra/store';
-import { ensureDataset, findEntry, readSplit, sampleImages } from '../src/datasets';
+import { readSplit, sampleImages } from '../src/datasets';
 import { augmentSample, AUGMENTATION_VERSION } from '../src/ranker/augment';
 import { FEATURE_KINDS, type FeatureKind } from '../src/features';
 import {
@@ -10,14 +10,12 @@ import {
   fitMembersInThread,
   imageSetFeatures,
   rankerKey,
-  sampleFeatures,
   stackTrainingData,
   type ClassifierName,
   type CurrentRanker,
   type DatasetFeatures,
   type FeatureMatrix,
   type MemberJSON,
-  type RankerJSON,
 } from '../src/ranker';
 import {
   PROBE_VARIANTS,
@@ -28,7 +26,9 @@ import {
   type ProbeSet,
 } from '../src/ranker/family-probe';
 import type { RankerProfile } from '../src/profiles';
+import { loadRanker } from '../src/ranker/stored-ranker';
 import { heartbeater, type ActivityDeps } from './context';
+import { manifestOf } from './training';
 
 /** Which version of a derived dataset to use (the build profile's), as PrepareDatasetsWorkflow does. */
 export interface DerivedVersion {
@@ -144,8 +144,7 @@ export function rankerActivities({ store }: ActivityDeps) {
   return {
     /** A seeded sample of a dataset's train split at 32×32 and its four features (idempotent). */
     async computeDatasetFeatures(input: DatasetFeaturesInput): Promise<DatasetFeaturesMeta> {
-      const derived = findEntry(input.name)?.derived && input.derived ? input.derived : {};
-      const manifest = await ensureDataset(store, input.name, derived);
+      const manifest = await manifestOf(store, input.name, input.derived);
       const base = `features/${manifest.sha256}`;
       const variant = `${input.samples}-${input.seed}-aug${AUGMENTATION_VERSION}`;
       const metaKey = `${base}/${variant}.json`;
@@ -185,11 +184,10 @@ export function rankerActivities({ store }: ActivityDeps) {
         return { key, familyHitRate: stored.familyHitRate };
       }
       const beat = heartbeater(2_000);
-      const ranker = DatasetSimilarityRanker.fromJSON(await getJSON<RankerJSON>(store, input.ranker.key));
+      const { ranker } = await loadRanker(store, input.ranker);
       const probes: ProbeSet[] = [];
       for (const name of input.datasets) {
-        const derived = findEntry(name)?.derived && input.derived ? input.derived : {};
-        const manifest = await ensureDataset(store, name, derived);
+        const manifest = await manifestOf(store, name, input.derived);
         const test = await readSplit(store, manifest, 'test');
         for (const variant of PROBE_VARIANTS)
           probes.push({
@@ -200,9 +198,10 @@ export function rankerActivities({ store }: ActivityDeps) {
         beat({ prepared: name });
       }
       probes.push(...(await siblingProbes(input.samples, input.seed)));
+      // Probe sets are drawn at `samples` images already: their features are the whole set's.
       const result = scoreProbes(probes, input.ranker.families, (images) => {
         beat({ probing: probes.length });
-        return ranker.similarity(sampleFeatures(images, input.samples, input.seed).features).similarity;
+        return ranker.similarity(imageSetFeatures(images)).similarity;
       });
       await putJSON(store, key, result);
       return { key, familyHitRate: result.familyHitRate };

@@ -349,7 +349,6 @@ export function trainingActivities({ store }: ActivityDeps) {
         pairId: `${input.pairId} (pre-training on ${pair.source.manifest.name})`,
         dataset: pair.source.manifest.name,
         source: null,
-        limits: input.sourceLimits ?? input.limits,
       });
       const saved = {
         modelJson: await getJSON<Record<string, unknown>>(store, src.weightsKey),

@@ -9,14 +9,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { isolatedBuild } from '../infra/isolated-build';
+import { BUILD_STAGES, isolatedBuild } from '../infra/isolated-build';
 
 const opt = (args: string[], name: string, fallback: string) => {
   const i = args.indexOf(`--${name}`);
   return i < 0 ? fallback : args[i + 1];
 };
 
-const STAGES = ['datasets', 'generate', 'encoder', 'sweep', 'ranker', 'ranker-loo', 'evaluate'];
 const BUDGET_SECONDS: Record<string, number> = { mini: 20 * 60 };
 
 interface BuildResult {
@@ -41,7 +40,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
       };
       const whole = await times(result.workflowId);
       const stages: Record<string, { startSeconds: number; seconds: number }> = {};
-      for (const s of STAGES) {
+      for (const s of BUILD_STAGES) {
         const t = await times(`${result.workflowId}/${s}`);
         stages[s] = {
           startSeconds: Math.round(t.start - whole.start) / 1000,

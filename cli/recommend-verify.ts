@@ -10,6 +10,7 @@ import { campaignKeys } from '../activities/training-campaign';
 import type { ModelRef } from '../activities/training';
 import type { ArtifactStore } from '../infra/store';
 import { addDataset } from '../src/datasets';
+import { binomialStandardError } from '../src/evaluation/stats';
 import { profile } from '../src/profiles';
 import type { Recommendation } from '../src/recommendation';
 import { VerifyRecommendationsWorkflow } from '../workflows';
@@ -65,7 +66,8 @@ export async function verifyRecommendations(
     seed: 0,
   });
   const classes = manifest.classNames.length;
-  const { train, test } = { train: manifest.splits.train.count, test: manifest.splits.test.count };
+  const train = manifest.splits.train.count;
+  const test = manifest.splits.test.count;
   if (test < classes || train < 2 * classes)
     throw new UserError(
       `--verify needs enough images to train and to measure: ${train} train and ${test} test images for ${classes} classes; add images (at least 10 per class)`,
@@ -97,5 +99,9 @@ export async function verifyRecommendations(
       label: 'verify',
     }),
   );
-  return { ...out, dataset, datasetSha: manifest.sha256, train, test };
+  const measured = out.items.map((it) => ({
+    ...it,
+    standardError: binomialStandardError(it.measuredAccuracy, it.testImages),
+  }));
+  return { ...out, items: measured, dataset, datasetSha: manifest.sha256, train, test };
 }

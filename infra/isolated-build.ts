@@ -8,6 +8,9 @@ import { PROJECT_ROOT } from './paths';
 
 const CLI = path.join(PROJECT_ROOT, 'bin', 'dlrec.js');
 
+/** RepositoryBuildWorkflow's child workflows: `<build id>/<stage>` (workflows/build.ts). */
+export const BUILD_STAGES = ['datasets', 'generate', 'encoder', 'sweep', 'ranker', 'ranker-loo', 'evaluate'];
+
 export interface IsolatedBuild<T> {
   result: T;
   /** Build wall-clock seconds (Node start included, as a user waits for it). */

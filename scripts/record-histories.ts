@@ -11,12 +11,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { isolatedBuild } from '../infra/isolated-build';
+import { BUILD_STAGES, isolatedBuild } from '../infra/isolated-build';
 import { findTool } from '../infra/tools';
 
 const ROOT = path.resolve(__dirname, '..');
 const OUT = path.join(ROOT, 'test', 'fixtures', 'histories');
-const CHILDREN = ['datasets', 'generate', 'encoder', 'sweep', 'ranker', 'ranker-loo', 'evaluate'];
 
 async function main(): Promise<void> {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'dlrec-record-'));
@@ -27,7 +26,7 @@ async function main(): Promise<void> {
         const connection = await Connection.connect({ address });
         const client = new Client({ connection });
         fs.mkdirSync(OUT, { recursive: true });
-        for (const id of [result.workflowId, ...CHILDREN.map((c) => `${result.workflowId}/${c}`)]) {
+        for (const id of [result.workflowId, ...BUILD_STAGES.map((c) => `${result.workflowId}/${c}`)]) {
           const type = (await client.workflow.getHandle(id).describe()).type;
           // The CLI's JSON is the format Worker.runReplayHistory reads (as Temporal's replay docs record it).
           const shown = spawnSync(

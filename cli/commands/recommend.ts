@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
-import { getJSON, type ArtifactStore } from '../../infra/store';
+import { getJSON } from '../../infra/store';
 import type { ImageCounts } from '../../src/datasets/folder';
-import { DatasetSimilarityRanker, type RankerJSON } from '../../src/ranker/ranker';
-import { loadCurrentRanker, similarityOfImages, type LoadedRanker } from '../../src/ranker/stored-ranker';
+import { loadCurrentRanker, loadRanker, similarityOfImages } from '../../src/ranker/stored-ranker';
 import {
   confidenceWarnings,
   Recommender,
@@ -10,10 +9,9 @@ import {
   type Recommendation,
   type RecommenderJSON,
 } from '../../src/recommendation';
-import { buildLabel, selectBuild, type BuildRecord } from '../build-record';
+import { buildLabel, selectBuild } from '../build-record';
 import { defineAction, intOption, UsageError } from '../output';
 import { verifyRecommendations } from '../recommend-verify';
-import { binomialStandardError } from '../../src/evaluation/stats';
 import { exportArchitectures, recommendDetails, type ArchitectureInfo } from '../recommend-details';
 
 const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
@@ -48,13 +46,6 @@ function recommendationLines(r: Recommendation, a: ArchitectureInfo, i: number):
   ];
 }
 
-/** The ranker the build trained (older build records name none: the store's current one). */
-async function buildRanker(store: ArtifactStore, build: BuildRecord): Promise<LoadedRanker> {
-  if (!build.ranker) return loadCurrentRanker(store);
-  const json = await getJSON<RankerJSON>(store, build.ranker.key);
-  return { current: build.ranker, ranker: DatasetSimilarityRanker.fromJSON(json) };
-}
-
 function verifyLines(
   v: Awaited<ReturnType<typeof verifyRecommendations>>,
   archs: ArchitectureInfo[],
@@ -63,10 +54,9 @@ function verifyLines(
     `verify: trained on ${v.dataset} (${v.train} train / ${v.test} test images, the repository's recipe; pre-trained options fine-tuned from its weights):`,
   ];
   v.items.forEach((it, i) => {
-    const se = binomialStandardError(it.measuredAccuracy, it.testImages);
     const from = it.source ? `pre-trained on ${it.source}` : 'from scratch';
     lines.push(
-      `  ${i + 1}. ${archs[i]?.name ?? it.architecture} ${from}: predicted ${pct(it.predictedAccuracy)}, measured ${pct(it.measuredAccuracy)} ± ${(100 * se).toFixed(1)}`,
+      `  ${i + 1}. ${archs[i]?.name ?? it.architecture} ${from}: predicted ${pct(it.predictedAccuracy)}, measured ${pct(it.measuredAccuracy)} ± ${(100 * it.standardError).toFixed(1)}`,
     );
   });
   if (v.addedKey)
@@ -101,7 +91,8 @@ export function register(program: Command): void {
     const recommender = Recommender.fromJSON(await getJSON<RecommenderJSON>(store, build.recommenderKey));
     const sim = await similarityOfImages(store, source, {
       samples: ctx.opts.samples as number,
-      loaded: await buildRanker(store, build),
+      // The build's own ranker (older build records name none: the store's current one).
+      loaded: await (build.ranker ? loadRanker(store, build.ranker) : loadCurrentRanker(store)),
     });
     const { classes, images } = sim;
     const top = recommender.recommend(sim.similarity, ctx.opts.top as number, { classes });
@@ -151,10 +142,7 @@ export function register(program: Command): void {
           ? {
               source: r.sourceDataset,
               measuredAccuracy: verified.items[i].measuredAccuracy,
-              measuredStandardError: binomialStandardError(
-                verified.items[i].measuredAccuracy,
-                verified.items[i].testImages,
-              ),
+              measuredStandardError: verified.items[i].standardError,
             }
           : {}),
       })),

@@ -4,6 +4,7 @@
  * interval for a mean, and the binomial standard error of an accuracy.
  */
 import { seededRandom } from '../regressor/matrix';
+import { averageRanks } from './metrics';
 
 export type Alternative = 'two-sided' | 'less' | 'greater';
 
@@ -54,7 +55,11 @@ export function wilcoxonSignedRank(
       `wilcoxonSignedRank needs at least 1 non-zero difference, got ${all.length} pairs, all zero`,
     );
 
-  const { ranks, tieCounts } = averageRanksOf(d.map(Math.abs));
+  const abs = d.map(Math.abs);
+  const ranks = Array.from(averageRanks(abs));
+  const groups = new Map<number, number>();
+  for (const v of abs) groups.set(v, (groups.get(v) ?? 0) + 1);
+  const tieCounts = [...groups.values()];
   let rPlus = 0;
   let rMinus = 0;
   for (let i = 0; i < n; i++) {
@@ -101,22 +106,6 @@ export function wilcoxonSignedRank(
 
   const statistic = alternative === 'two-sided' ? Math.min(rPlus, rMinus) : rPlus;
   return { n, statistic, pValue, method, zeros };
-}
-
-/** Average ranks (1-based) of `v`, and the size of every group of equal values (one entry per group). */
-function averageRanksOf(v: number[]): { ranks: number[]; tieCounts: number[] } {
-  const order = v.map((_, i) => i).sort((a, b) => v[a] - v[b]);
-  const ranks = new Array<number>(v.length);
-  const tieCounts: number[] = [];
-  for (let i = 0; i < order.length;) {
-    let j = i;
-    while (j + 1 < order.length && v[order[j + 1]] === v[order[i]]) j++;
-    const rank = (i + 1 + (j + 1)) / 2;
-    for (let k = i; k <= j; k++) ranks[order[k]] = rank;
-    tieCounts.push(j - i + 1);
-    i = j + 1;
-  }
-  return { ranks, tieCounts };
 }
 
 /**

@@ -7,8 +7,7 @@
  */
 import { SeededRandom } from '../datasets/rng';
 import type { ImageSet } from '../datasets/types';
-import { asRgb32 } from './family-probe';
-import { addNoise, regain, zoomOut } from './nuisance';
+import { addNoise, asRgb32, regain, zoomOut } from './nuisance';
 
 /** Bumped when the augmentation changes: it is part of the stored features' keys. */
 export const AUGMENTATION_VERSION = 1;

@@ -8,11 +8,8 @@
 import { loadEmojiSet } from '../datasets/emoji';
 import { SeededRandom } from '../datasets/rng';
 import { sampleImages } from '../datasets/sampler';
-import { resizeSet, toChannels } from '../datasets/transforms';
 import type { ImageSet } from '../datasets/types';
-import { addNoise, recolour, rescan, zoomOut } from './nuisance';
-
-export const PROBE_SIZE = 32;
+import { addNoise, asRgb32, NUISANCE_SIZE, recolour, rescan, zoomOut } from './nuisance';
 
 /** Changes a user's images commonly show; each keeps what the image depicts. */
 export const PROBE_VARIANTS = ['recolour', 'rescan', 'noise', 'zoom-out'] as const;
@@ -42,13 +39,12 @@ export interface FamilyProbeResult {
   probes: ProbeOutcome[];
 }
 
-export const asRgb32 = (set: ImageSet) => toChannels(resizeSet(set, PROBE_SIZE, PROBE_SIZE), 3);
 /** `count` images of `set` under `variant`, at 32×32 RGB; seeded, so a probe is the same on every run. */
 export function probeImages(set: ImageSet, variant: ProbeVariant, count: number, seed: number): ImageSet {
   const base = asRgb32(sampleImages(set, count, seed));
   const rng = new SeededRandom(seed * 31 + PROBE_VARIANTS.indexOf(variant) + 1);
   const out = Uint8Array.from(base.images);
-  const per = PROBE_SIZE * PROBE_SIZE * 3;
+  const per = NUISANCE_SIZE * NUISANCE_SIZE * 3;
   for (let n = 0; n < base.count; n++) {
     const img = out.subarray(n * per, (n + 1) * per);
     // Stronger than the ranker's training nuisances (src/ranker/augment.ts): σ 24 noise, zoom to 60–80 %.

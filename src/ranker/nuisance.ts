@@ -5,11 +5,14 @@
  * so its members must tell datasets apart by content rather than by a dataset's clean, fixed-scale look.
  */
 import type { SeededRandom } from '../datasets/rng';
-import { resizeSet } from '../datasets/transforms';
+import { resizeSet, toChannels } from '../datasets/transforms';
 import type { ImageSet } from '../datasets/types';
 
 export const NUISANCE_SIZE = 32;
 const PER = NUISANCE_SIZE * NUISANCE_SIZE * 3;
+
+/** Any image set at 32×32 RGB: what every nuisance works on. */
+export const asRgb32 = (set: ImageSet) => toChannels(resizeSet(set, NUISANCE_SIZE, NUISANCE_SIZE), 3);
 
 const clamp = (v: number) => (v < 0 ? 0 : v > 255 ? 255 : Math.round(v));
 

@@ -36,7 +36,11 @@ export interface LoadedRanker {
 
 export async function loadCurrentRanker(store: ArtifactStore): Promise<LoadedRanker> {
   if (!(await store.exists(CURRENT_RANKER_KEY))) throw new NoRankerError();
-  const current = await getJSON<CurrentRanker>(store, CURRENT_RANKER_KEY);
+  return loadRanker(store, await getJSON<CurrentRanker>(store, CURRENT_RANKER_KEY));
+}
+
+/** The ranker `current` names (e.g. the one a build recorded). */
+export async function loadRanker(store: ArtifactStore, current: CurrentRanker): Promise<LoadedRanker> {
   const ranker = DatasetSimilarityRanker.fromJSON(await getJSON<RankerJSON>(store, current.key));
   return { current, ranker };
 }

@@ -23,6 +23,7 @@ import {
   type Table1Target,
 } from '../evaluation/significance';
 import {
+  encodingDim,
   evaluationRows,
   featureLayout,
   PAPER_MEMBERS,
@@ -180,9 +181,6 @@ export function evaluateRepository(
       : {}),
   };
 }
-
-const encodingDim = (encodings: Map<string, ArrayLike<number>>) =>
-  encodings.values().next().value?.length ?? 0;
 
 /**
  * "Use what did best on the most similar dataset": each option is scored by its own result on the repository

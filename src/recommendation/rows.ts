@@ -18,6 +18,10 @@ export function featureLayout(datasets: number, encodingDim: number): FeatureLay
   };
 }
 
+/** Length of the model encodings (0 when there are none). */
+export const encodingDim = (encodings: Map<string, ArrayLike<number>>): number =>
+  encodings.values().next().value?.length ?? 0;
+
 /**
  * The accuracy regressor behind `recommend` and the evaluation. It learns the correction to the architecture's
  * similarity-weighted record (its accuracy on the repository datasets most like the target), with each training
@@ -30,13 +34,12 @@ export function repositoryRegressor(
   seed = 0,
   kind: RegressorKind = 'selected',
 ): AccuracyRegressor {
-  const encodingDim = encodings.values().next().value?.length ?? 0;
   return new AccuracyRegressor({
     ...(kind === 'ensemble'
       ? { candidates: PAPER_MEMBERS, top: PAPER_MEMBERS.length }
       : { profile: 'mini' as const }),
     seed,
-    priorColumn: scoreColumn(featureLayout(datasets, encodingDim), 'recordWeighted'),
+    priorColumn: scoreColumn(featureLayout(datasets, encodingDim(encodings)), 'recordWeighted'),
     centreGroups: true,
     selectBy: 'groupKendall',
   });
