@@ -3,6 +3,7 @@
  * batch encoding of stored models. Artifact layout: src/encoder/stored-encoder.ts. Every output key is a
  * hash of the inputs (corpus content, profile section), and an output already stored is returned as is.
  */
+import { simulationIdentity, simulationSettings, type SimulatedTraining } from '../src/training/simulation';
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
@@ -32,7 +33,7 @@ import {
   loadLanguageModel,
   type CurrentEncoder,
 } from '../src/encoder/stored-encoder';
-import { Word2Vec } from '../src/encoder/word2vec';
+import { Word2Vec, type Word2VecProgress } from '../src/encoder/word2vec';
 import { PROFILES } from '../src/profiles';
 import { initBackend } from '../src/training/backend';
 import { getJSON, putJSON, type ArtifactStore } from '../infra/store';
@@ -148,32 +149,50 @@ function modelSentences(line: string, lineNo: number): { id: string; sentences: 
 
 export function encoderActivities({ store }: ActivityDeps) {
   return {
-    /** Skip-gram word2vec on the training split → encoder/<word2vecKey>/word2vec.json. */
+    /**
+     * Skip-gram word2vec on the training split → encoder/<word2vecKey>/word2vec.json. The fit runs on a worker
+     * thread (activities/threads.ts; the same bytes as an in-process fit with the same seed): at paper scale it is
+     * 10–20 minutes of synchronous CPU that would otherwise stall this worker's event loop — heartbeats, polling,
+     * its health file. Heartbeats carry { epoch, epochs, words, totalWords, loss } every ≤ 2 s.
+     */
     async trainWord2Vec(input: {
       generationPrefix: string;
       profile: EncoderProfile;
     }): Promise<Word2VecSummary> {
       const { generationPrefix, profile } = input;
-      const { corpus, contentId } = await readCorpus(store, generationPrefix, profile);
-      const word2vecKey = hashOf(['word2vec', contentId, profile.word2vec, splitOf(profile)]);
-      const summaryKey = keys.word2vecSummary(word2vecKey);
-      if (await store.exists(summaryKey)) return getJSON<Word2VecSummary>(store, summaryKey);
-      const word2vec = new Word2Vec(profile.word2vec);
-      const fit = word2vec.fit(corpus.train);
-      await putJSON(store, keys.word2vec(word2vecKey), word2vec.toJSON());
-      const summary: Word2VecSummary = {
-        word2vecKey,
-        key: keys.word2vec(word2vecKey),
-        generationPrefix,
-        dim: word2vec.dim,
-        vocabulary: word2vec.vocabulary.length,
-        trainSentences: corpus.train.length,
-        heldOutSentences: corpus.heldOut.length,
-        lossPerEpoch: fit.lossPerEpoch,
-        wordsPerSecond: fit.wordsPerSecond,
-      };
-      await putJSON(store, summaryKey, summary); // last: its presence marks the step done
-      return summary;
+      const beat = heartbeater(2_000);
+      let progress: Partial<Word2VecProgress> & { stage: string } = { stage: 'reading corpus' };
+      beat(progress);
+      const timer = setInterval(() => beat(progress), 2_000);
+      try {
+        const { corpus, contentId } = await readCorpus(store, generationPrefix, profile);
+        const word2vecKey = hashOf(['word2vec', contentId, profile.word2vec, splitOf(profile)]);
+        const summaryKey = keys.word2vecSummary(word2vecKey);
+        if (await store.exists(summaryKey)) return await getJSON<Word2VecSummary>(store, summaryKey);
+        progress = { stage: 'word2vec' };
+        const { model, fit } = await runTask(
+          'fitWord2Vec',
+          { config: profile.word2vec, sentences: corpus.train },
+          (p) => beat((progress = { stage: 'word2vec', ...p })),
+        );
+        progress = { ...progress, stage: 'storing' };
+        await putJSON(store, keys.word2vec(word2vecKey), model);
+        const summary: Word2VecSummary = {
+          word2vecKey,
+          key: keys.word2vec(word2vecKey),
+          generationPrefix,
+          dim: model.config.dim,
+          vocabulary: model.tokens.length,
+          trainSentences: corpus.train.length,
+          heldOutSentences: corpus.heldOut.length,
+          lossPerEpoch: fit.lossPerEpoch,
+          wordsPerSecond: fit.wordsPerSecond,
+        };
+        await putJSON(store, summaryKey, summary); // last: its presence marks the step done
+        return summary;
+      } finally {
+        clearInterval(timer);
+      }
     },
 
     /**
@@ -185,9 +204,17 @@ export function encoderActivities({ store }: ActivityDeps) {
       generationPrefix: string;
       word2vecKey: string;
       profile: EncoderProfile;
+      /** Simulated training steps (a simulated build): epochs pass and checkpoint, the weights stay word2vec's. */
+      simulate?: Partial<SimulatedTraining>;
     }): Promise<LanguageModelSummary> {
       const { generationPrefix, word2vecKey, profile } = input;
-      const runKey = hashOf(['lm', word2vecKey, profile.languageModel]);
+      const sim = input.simulate ? simulationSettings(input.simulate) : null;
+      const runKey = hashOf([
+        'lm',
+        word2vecKey,
+        profile.languageModel,
+        ...(sim ? [simulationIdentity(sim)] : []),
+      ]);
       const encoderKey = hashOf(['encoder', runKey, profile.lmEpochs]);
       if (await store.exists(keys.summary(encoderKey)))
         return getJSON<LanguageModelSummary>(store, keys.summary(encoderKey));
@@ -221,7 +248,9 @@ export function encoderActivities({ store }: ActivityDeps) {
       const timer = setInterval(() => beat({ epoch: epoch + 1, perplexity }), 5_000);
       let model: LanguageModelJSON;
       try {
-        model = await runTask('fitLanguageModel', job, onEvent);
+        model = sim
+          ? await simulateLanguageModel(job, sim, onEvent)
+          : await runTask('fitLanguageModel', job, onEvent);
         await writes;
       } finally {
         clearInterval(timer);
@@ -353,4 +382,35 @@ export function encoderActivities({ store }: ActivityDeps) {
       };
     },
   };
+}
+
+/**
+ * The language model's training steps, simulated: each epoch waits the simulation's longest epoch and is reported
+ * and checkpointed as a real one; the weights stay at their word2vec initialisation and perplexity is not measured.
+ */
+async function simulateLanguageModel(
+  job: { model: LanguageModelJSON; train: string[]; epochs: number },
+  sim: SimulatedTraining,
+  onEvent: (e: LanguageModelEvent) => void,
+): Promise<LanguageModelJSON> {
+  const model = { ...job.model, history: [...job.model.history] };
+  for (let epoch = model.epoch + 1; epoch <= job.epochs; epoch++) {
+    const t0 = performance.now();
+    const end = Date.now() + sim.maxEpochSeconds * 1000;
+    while (Date.now() < end) {
+      onEvent({ type: 'batch', batch: 0, batches: 1 });
+      await new Promise((r) => setTimeout(r, Math.min(1_000, Math.max(0, end - Date.now()))));
+    }
+    const report = {
+      epoch,
+      trainLoss: NaN,
+      heldOutPerplexity: NaN,
+      tokensPerSecond: 0,
+      seconds: (performance.now() - t0) / 1000,
+    };
+    model.epoch = epoch;
+    model.history.push(report);
+    onEvent({ type: 'epoch', report, model: { ...model, history: [...model.history] } });
+  }
+  return model;
 }

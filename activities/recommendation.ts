@@ -4,8 +4,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { decodeFloat32 } from '../src/encoder/float-codec';
 import {
-  evaluateRepository,
-  Recommender,
   RECOMMENDER_VERSION,
   type CampaignResult,
   type EvaluationSummary,
@@ -19,6 +17,8 @@ import { renderReport } from '../src/report';
 import type { ReportData } from '../src/report/types';
 import { getJSON, putJSON, type ArtifactStore } from '../infra/store';
 import { heartbeater, type ActivityDeps } from './context';
+import type { EvaluationEvent, RepositoryData } from './thread-tasks';
+import { runTask } from './threads';
 import type { TransferabilityFile } from './transferability';
 
 /** Keys of the artifacts a fitted repository is made of (what RepositoryBuildWorkflow records). */
@@ -107,24 +107,57 @@ async function loadRepository(store: ArtifactStore, keys: RepositoryKeys) {
   };
 }
 
+/**
+ * Runs a regressor fit (`evaluateRepository` or `fitRecommender` of activities/thread-tasks.ts) on a worker thread
+ * while this thread heartbeats its progress every ≤ 2 s. At paper scale the fits are minutes of synchronous CPU
+ * (hundreds of regressors over the leave-one-out folds); on this thread they would stall the worker's event loop:
+ * heartbeats, polling, the other activities and the health file. Their inputs are plain data read from the
+ * store, so they move to the thread as they are (structured clone).
+ */
+async function fitOnThread<T>(
+  load: () => Promise<RepositoryData>,
+  fit: (data: RepositoryData, onEvent: (e: EvaluationEvent) => void) => Promise<T>,
+): Promise<T> {
+  const beat = heartbeater(2_000);
+  let progress: EvaluationEvent = { step: 'loading the repository' };
+  beat(progress);
+  const timer = setInterval(() => beat(progress), 2_000);
+  try {
+    const data = await load();
+    return await fit(data, (e) => beat((progress = e)));
+  } finally {
+    clearInterval(timer);
+  }
+}
+
 export function recommendationActivities({ store }: ActivityDeps) {
   return {
-    /** Fits the accuracy regressor behind `dlrec recommend` and points recommender/current.json at it. */
+    /**
+     * Fits the accuracy regressor behind `dlrec recommend` and points recommender/current.json at it. The fit runs
+     * on a worker thread and heartbeats { step } every ≤ 2 s (fitOnThread).
+     */
     async fitRecommender(
       keys: RepositoryKeys,
       regressor: RegressorKind = 'selected',
     ): Promise<{ recommenderKey: string }> {
       const recommenderKey = `recommender/${hashOf([keys, RECOMMENDER_VERSION, regressor])}.json`;
       if (!(await store.exists(recommenderKey))) {
-        const { results, encodings, table } = await loadRepository(store, keys);
-        const fitted = new Recommender().fit(results, encodings, table, 0, regressor);
-        await putJSON(store, recommenderKey, fitted.toJSON());
+        const fitted = await fitOnThread(
+          () => loadRepository(store, keys),
+          // LogME/LEEP are evaluation inputs only: the recommender's regressor does not take them.
+          ({ transferability: _scores, ...data }, onEvent) =>
+            runTask('fitRecommender', { ...data, kind: regressor }, onEvent),
+        );
+        await putJSON(store, recommenderKey, fitted);
       }
       await putJSON(store, RECOMMENDER_POINTER, { key: recommenderKey });
       return { recommenderKey };
     },
 
-    /** Every evaluation of the repository (80/20, honest LOO, Table 1, baselines), stored as one summary. */
+    /**
+     * Every evaluation of the repository (80/20, honest LOO, Table 1, baselines), stored as one summary. It runs
+     * on a worker thread and heartbeats { step, fold, folds } every ≤ 2 s (fitOnThread).
+     */
     async evaluateRepository(
       keys: RepositoryKeys,
     ): Promise<{ evaluationKey: string; headline: Record<string, number>; regressor: RegressorKind }> {
@@ -133,13 +166,10 @@ export function recommendationActivities({ store }: ActivityDeps) {
       if (await store.exists(evaluationKey)) {
         summary = await getJSON<EvaluationSummary>(store, evaluationKey);
       } else {
-        const beat = heartbeater(2_000);
-        const { results, encodings, table, transferability } = await loadRepository(store, keys);
-        summary = evaluateRepository(results, encodings, table, {
-          canonical: keys.canonical,
-          transferability,
-          onStep: (step) => beat({ step }),
-        });
+        summary = await fitOnThread(
+          () => loadRepository(store, keys),
+          (data, onEvent) => runTask('evaluateRepository', { ...data, canonical: keys.canonical }, onEvent),
+        );
         if (keys.familyProbeKey)
           summary.similarity = await getJSON<FamilyProbeResult>(store, keys.familyProbeKey);
         await putJSON(store, evaluationKey, summary);

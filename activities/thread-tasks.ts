@@ -1,8 +1,19 @@
 /**
  * The tasks activities/threads.ts runs on worker threads: each takes a structured-cloneable input and an
- * `emit` for progress events, and returns its result. They load TensorFlow.js inside the thread.
+ * `emit` for progress events, and returns its result. They load what they need (TensorFlow.js, the regressors)
+ * inside the thread.
  */
 import type { EpochReport, LanguageModelJSON } from '../src/encoder/language-model';
+import type {
+  Word2VecConfig,
+  Word2VecFitResult,
+  Word2VecJSON,
+  Word2VecProgress,
+} from '../src/encoder/word2vec';
+import type { CampaignResult, EvaluationSummary, SimilarityTable } from '../src/recommendation';
+import type { RecommenderJSON } from '../src/recommendation/recommender';
+import type { RegressorKind } from '../src/recommendation/rows';
+import type { TransferabilityScores } from '../src/transferability';
 import { runTrainingJob, type TrainingJob, type TrainingJobOutput } from './training-job';
 
 export type TrainEvent =
@@ -19,6 +30,31 @@ export interface LanguageModelFitInput {
 export type LanguageModelEvent =
   | { type: 'batch'; batch: number; batches: number }
   | { type: 'epoch'; report: EpochReport; model: LanguageModelJSON };
+
+export interface Word2VecFitInput {
+  config: Partial<Word2VecConfig>;
+  sentences: string[];
+}
+
+/** What the regressor fits of activities/recommendation.ts read from the store, as the fits take it. */
+export interface RepositoryData {
+  results: CampaignResult[];
+  encodings: Map<string, Float32Array>;
+  table: SimilarityTable;
+  transferability?: Record<string, TransferabilityScores>;
+}
+export interface EvaluationInput extends RepositoryData {
+  canonical?: string[];
+}
+export interface RecommenderFitInput extends RepositoryData {
+  kind: RegressorKind;
+}
+/** A named stage of the evaluation; `fold`/`folds` count the held-out datasets of a leave-one-out stage. */
+export interface EvaluationEvent {
+  step: string;
+  fold?: number;
+  folds?: number;
+}
 
 export const THREAD_TASKS = {
   trainModel(job: TrainingJob, emit: (e: TrainEvent) => void): Promise<TrainingJobOutput> {
@@ -49,6 +85,44 @@ export const THREAD_TASKS = {
     } finally {
       model.dispose();
     }
+  },
+
+  /** Skip-gram word2vec (src/encoder/word2vec.ts): the same fit as in-process, bit for bit; progress every ~1 s. */
+  async fitWord2Vec(
+    input: Word2VecFitInput,
+    emit: (e: Word2VecProgress) => void,
+  ): Promise<{ model: Word2VecJSON; fit: Word2VecFitResult }> {
+    const { Word2Vec } = require('../src/encoder/word2vec') as typeof import('../src/encoder/word2vec');
+    const word2vec = new Word2Vec(input.config);
+    const fit = word2vec.fit(input.sentences, { onProgress: emit, progressEveryMs: 1_000 });
+    return { model: word2vec.toJSON(), fit };
+  },
+
+  /** Every evaluation of the repository (src/recommendation/evaluate.ts); an event per stage and held-out fold. */
+  async evaluateRepository(
+    input: EvaluationInput,
+    emit: (e: EvaluationEvent) => void,
+  ): Promise<EvaluationSummary> {
+    const { evaluateRepository } =
+      require('../src/recommendation/evaluate') as typeof import('../src/recommendation/evaluate');
+    let step = '';
+    return evaluateRepository(input.results, input.encodings, input.table, {
+      canonical: input.canonical,
+      transferability: input.transferability,
+      onStep: (s) => emit({ step: (step = s) }),
+      onFold: (fold, folds) => emit({ step, fold, folds }),
+    });
+  },
+
+  /** The recommender's accuracy regressor fitted on the whole repository, as Recommender.toJSON(). */
+  async fitRecommender(
+    input: RecommenderFitInput,
+    emit: (e: EvaluationEvent) => void,
+  ): Promise<RecommenderJSON> {
+    const { Recommender } =
+      require('../src/recommendation/recommender') as typeof import('../src/recommendation/recommender');
+    emit({ step: 'fit recommender' });
+    return new Recommender().fit(input.results, input.encodings, input.table, 0, input.kind).toJSON();
   },
 };
 

@@ -1,10 +1,12 @@
 /**
- * Long synchronous computations — training a CNN, fitting the language model — on pooled worker threads.
+ * Long synchronous computations — training a CNN, fitting the language model or word2vec, the regressor fits of
+ * the evaluation and the recommender — on pooled worker threads.
  *
  * Why: a training step is up to seconds of synchronous CPU work on every backend (tfjs-node runs each native
- * op on the calling thread too). On the activity's thread it would stall the Temporal worker (heartbeats,
- * polling, queries, the other activities), and a wasm abort (a generated model too big for the 4 GB wasm
- * heap) would take the whole worker down. Each thread loads TensorFlow.js once and keeps its backend; tfjs-node
+ * op on the calling thread too), and word2vec or a regressor fit is minutes of plain JavaScript. On the activity's
+ * thread it would stall the Temporal worker (heartbeats, polling, queries, the other activities, the health file
+ * of workers/worker.ts), and a wasm abort (a generated model too big for the 4 GB wasm heap) would take the whole
+ * worker down. Each thread loads TensorFlow.js once and keeps its backend; tfjs-node
  * gives each thread a TensorFlow context of its own (test/training/native-backend.test.ts).
  *
  * A task runs in the thread as `THREAD_TASKS[name](input, emit)` (activities/thread-tasks.ts); its events

@@ -18,6 +18,7 @@ import { SeededRandom } from '../src/datasets';
 import type { SweepProfile } from '../src/profiles';
 import { binomialStandardError } from '../src/evaluation/stats';
 import type { CampaignResult } from '../src/recommendation/types';
+import type { SimulatedTraining } from '../src/training/simulation';
 import type { ActivityDeps } from './context';
 import {
   resolveModel,
@@ -36,6 +37,8 @@ export interface CampaignInput {
   /** generations/<run>: where the generated models come from (needed when sweep.generated > 0). */
   generationPrefix?: string;
   derived?: DerivedVersion;
+  /** Every pair trained by the simulated trainer (src/training/simulation.ts). */
+  simulate?: Partial<SimulatedTraining>;
 }
 
 export interface PlanItem {
@@ -185,6 +188,7 @@ export function campaignResult(r: TrainModelResult, pairId: string, classes?: nu
     flops: r.flops,
     depth: r.depth,
     weightsKey: r.weightsKey,
+    ...(r.simulatedLaw !== undefined ? { law: r.simulatedLaw } : {}),
   };
 }
 
@@ -195,7 +199,15 @@ export function campaignActivities({ store }: ActivityDeps) {
       const keys = campaignKeys(input.campaignId);
       const { concurrency: _c, attempts: _a, pageSize: _p, historyLimit: _h, ...what } = input.sweep;
       const inputHash = createHash('sha256')
-        .update(JSON.stringify([what, input.datasets, input.generationPrefix ?? null, input.derived ?? null]))
+        .update(
+          JSON.stringify([
+            what,
+            input.datasets,
+            input.generationPrefix ?? null,
+            input.derived ?? null,
+            ...(input.simulate ? [input.simulate] : []),
+          ]),
+        )
         .digest('hex')
         .slice(0, 16);
       if (await store.exists(keys.plan)) {

@@ -46,8 +46,11 @@ import type { BackendName } from '../src/training/backend';
 import type { TrainResult } from '../src/training/trainer';
 import { heartbeater, type ActivityDeps } from './context';
 import type { TrainEvent } from './thread-tasks';
-import { runTask } from './threads';
+import { runTask, ThreadTaskError } from './threads';
 import type { TrainingJob } from './training-job';
+import { simulateTrainPair } from './training-simulated';
+import { trainingKeys } from './training-keys';
+import { simulationIdentity, simulationSettings, type SimulatedTraining } from '../src/training/simulation';
 
 /** Every model trains at this input; model ids are canonical hashes at this input and 10 classes. */
 export const TRAIN_INPUT = { height: 32, width: 32, channels: 3 } as const;
@@ -77,9 +80,14 @@ export interface TrainModelInput {
   derived?: DerivedVersion;
   /** Keep checkpoints/<pairKey>/latest.bin after success (default: delete it; the weights are kept). */
   keepCheckpoint?: boolean;
+  /** Train with the simulated trainer (src/training/simulation.ts): no GPU work, the accuracy from its law. */
+  simulate?: Partial<SimulatedTraining>;
 }
 
-export interface TrainModelResult extends Omit<TrainResult, 'valLossCurve' | 'valAccuracyCurve'> {
+export interface TrainModelResult extends Omit<TrainResult, 'valLossCurve' | 'valAccuracyCurve' | 'backend'> {
+  backend: TrainResult['backend'] | 'simulated';
+  /** A simulated run's expected accuracy under the law (the measured one adds test-set noise). */
+  simulatedLaw?: number;
   pairId: string;
   pairKey: string;
   modelId: string;
@@ -102,13 +110,7 @@ export interface TrainModelResult extends Omit<TrainResult, 'valLossCurve' | 'va
   reused?: boolean;
 }
 
-export const trainingKeys = {
-  result: (k: string) => `trained/${k}/result.json`,
-  modelJson: (k: string) => `trained/${k}/model.json`,
-  weightsBin: (k: string) => `trained/${k}/weights.bin`,
-  checkpoint: (k: string) => `checkpoints/${k}/latest.bin`,
-  checkpointMeta: (k: string) => `checkpoints/${k}/meta.json`,
-};
+export { trainingKeys };
 
 const HAS_WEIGHTS = new Set(['Dense', 'Convolution2D']);
 
@@ -247,6 +249,8 @@ export async function resolvePair(store: ArtifactStore, input: TrainModelInput):
     manifest.sha256,
     recipeHash(recipe),
     source?.pairKey,
+    // A simulated run never shares a key (and so a result) with a real one.
+    ...(input.simulate ? [simulationIdentity(simulationSettings(input.simulate))] : []),
   ];
   const pairKey = createHash('sha256').update(JSON.stringify(identity)).digest('hex').slice(0, 24);
   return { model, spec, manifest, recipe, pairKey, source };
@@ -311,12 +315,24 @@ function attemptNumber(): number {
   }
 }
 
-/** Bad input that no retry can fix: fail the activity for good (the sweep records the pair as failed). */
-function permanent(e: unknown): unknown {
-  const bad = [ArchitectureError, DatasetError, RecipeError, UnknownZooModelError];
-  if (e instanceof Error && bad.some((C) => e instanceof C)) {
-    return ApplicationFailure.nonRetryable(e.message, e.name);
-  }
+/**
+ * Bad input or configuration that no retry can fix: fail the activity for good (the sweep records the pair as
+ * failed, and stops once too many pairs fail). Errors from the training thread arrive as ThreadTaskError with the
+ * original class name.
+ */
+const PERMANENT = [ArchitectureError, DatasetError, RecipeError, UnknownZooModelError];
+const PERMANENT_NAMES = new Set([
+  ...PERMANENT.map((C) => C.name),
+  'InvalidArchitectureError',
+  // By name: importing src/training/backend here would load TensorFlow.js on the worker's main thread.
+  'BackendUnavailableError',
+  'GpuUnavailableError',
+]);
+export function permanent(e: unknown): unknown {
+  if (!(e instanceof Error)) return e;
+  const name = e instanceof ThreadTaskError ? e.originalName : e.name;
+  if (PERMANENT.some((C) => e instanceof C) || PERMANENT_NAMES.has(name))
+    return ApplicationFailure.nonRetryable(e.message, name);
   return e;
 }
 
@@ -433,7 +449,10 @@ export function trainingActivities({ store }: ActivityDeps) {
     /** Trains one pair (or returns its stored result); heartbeats {epoch, batch, loss} every ≤ 2 s. */
     async trainModel(input: TrainModelInput): Promise<TrainModelResult> {
       try {
-        return await trainPair(await resolvePair(store, input), input);
+        const pair = await resolvePair(store, input);
+        if (input.simulate)
+          return await simulateTrainPair(store, pair, input.pairId, simulationSettings(input.simulate));
+        return await trainPair(pair, input);
       } catch (e) {
         throw permanent(e);
       }

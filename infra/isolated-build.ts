@@ -20,7 +20,7 @@ export interface IsolatedBuild<T> {
 
 /** Runs the build, then `after` while its server still runs (e.g. to read histories), then stops the server. */
 export async function isolatedBuild<T, R>(
-  opts: { profile: string; home: string; port: number },
+  opts: { profile: string; home: string; port: number; args?: string[] },
   after: (build: IsolatedBuild<T>) => Promise<R>,
 ): Promise<R> {
   const env: NodeJS.ProcessEnv = {
@@ -32,12 +32,16 @@ export async function isolatedBuild<T, R>(
   delete env.TEMPORAL_ADDRESS;
   const t0 = performance.now();
   try {
-    const built = spawnSync(process.execPath, [CLI, 'build', '--profile', opts.profile, '--json'], {
-      env,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'inherit'],
-      maxBuffer: 64 << 20,
-    });
+    const built = spawnSync(
+      process.execPath,
+      [CLI, 'build', '--profile', opts.profile, '--json', ...(opts.args ?? [])],
+      {
+        env,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'inherit'],
+        maxBuffer: 64 << 20,
+      },
+    );
     if (built.status !== 0)
       throw new Error(`dlrec build --profile ${opts.profile} exited with ${built.status}`);
     const seconds = Math.round(performance.now() - t0) / 1000;

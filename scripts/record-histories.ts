@@ -4,7 +4,8 @@
  * would break a run in flight fails CI there. Re-record only when a workflow's shape changes on purpose — and then
  * guard the old shape with patched() so running campaigns keep replaying (docs/operations.md).
  *
- *   node --import tsx scripts/record-histories.ts
+ *   node --import tsx scripts/record-histories.ts              # a smoke build → test/fixtures/histories/
+ *   node --import tsx scripts/record-histories.ts --simulate   # a simulated one → test/fixtures/histories/simulated/
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -15,13 +16,20 @@ import { BUILD_STAGES, isolatedBuild } from '../infra/isolated-build';
 import { findTool } from '../infra/tools';
 
 const ROOT = path.resolve(__dirname, '..');
-const OUT = path.join(ROOT, 'test', 'fixtures', 'histories');
+const SIMULATE = process.argv.includes('--simulate');
+const OUT = path.join(ROOT, 'test', 'fixtures', 'histories', ...(SIMULATE ? ['simulated'] : []));
 
 async function main(): Promise<void> {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'dlrec-record-'));
   try {
     await isolatedBuild<{ workflowId: string }, void>(
-      { profile: 'smoke', home, port: 7633 },
+      {
+        profile: 'smoke',
+        home,
+        port: 7633,
+        // Faults at a fixed rate: the simulated histories hold retried activities too.
+        args: SIMULATE ? ['--simulate', '--failure-rate', '0.2', '--epoch-seconds', '0.05'] : [],
+      },
       async ({ result, address }) => {
         const connection = await Connection.connect({ address });
         const client = new Client({ connection });

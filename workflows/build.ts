@@ -1,6 +1,7 @@
 import { executeChild, proxyActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { profile, type ProfileName } from '../src/profiles';
+import { profile, type DatasetsProfile, type ProfileName } from '../src/profiles';
+import { simulationSettings, type SimulatedTraining } from '../src/training/simulation-settings';
 import { PrepareDatasetsWorkflow } from './datasets';
 import { EncoderWorkflow } from './encoder';
 import { EvaluateWorkflow } from './evaluate';
@@ -9,21 +10,24 @@ import { GenerateModelsWorkflow } from './generate';
 import { trackProgress } from './progress';
 import { CPU_QUEUE, GPU_QUEUE } from './queues';
 import { LeaveOneOutRankerWorkflow, TrainRankerWorkflow } from './ranker';
+import { resolveTimeouts, type BuildTimeouts } from './timeouts';
 import { TrainingSweepWorkflow } from './training';
 
 export interface BuildInput {
   profile: ProfileName;
+  /**
+   * Train with the simulated trainer (src/training/simulation.ts): the sweep's pairs and the language model's
+   * training steps; everything else runs for real. LogME/LEEP are skipped (they need trained weights).
+   */
+  simulate?: Partial<SimulatedTraining>;
+  /** Download the datasets from this mirror instead of the registry's URLs (tests, simulations, a local copy). */
+  mirror?: DatasetsProfile['mirror'];
+  timeouts?: BuildTimeouts;
 }
 
 const cpu = proxyActivities<Activities>({
   taskQueue: CPU_QUEUE,
   startToCloseTimeout: '10 minutes',
-  retry: { maximumAttempts: 3 },
-});
-const gpu = proxyActivities<Activities>({
-  taskQueue: GPU_QUEUE,
-  startToCloseTimeout: '12 hours',
-  heartbeatTimeout: '5 minutes',
   retry: { maximumAttempts: 3 },
 });
 
@@ -35,6 +39,18 @@ const gpu = proxyActivities<Activities>({
  */
 export async function RepositoryBuildWorkflow(input: BuildInput) {
   const p = validInput(() => profile(input.profile));
+  const timeouts = validInput(() => resolveTimeouts(input.timeouts));
+  if (input.simulate) validInput(() => simulationSettings(input.simulate));
+  const simulate = input.simulate ? { simulate: input.simulate } : {};
+  const gpu = proxyActivities<Activities>({
+    taskQueue: GPU_QUEUE,
+    startToCloseTimeout: '12 hours',
+    heartbeatTimeout: `${Math.max(300, timeouts.heartbeatSeconds)} seconds`,
+    ...(timeouts.scheduleToStartMinutes > 0
+      ? { scheduleToStartTimeout: `${timeouts.scheduleToStartMinutes} minutes` }
+      : {}),
+    retry: { maximumAttempts: 3 },
+  });
   const progress = trackProgress('starting', 6);
   const base = workflowInfo().workflowId;
   const createdAt = new Date().toISOString();
@@ -48,7 +64,7 @@ export async function RepositoryBuildWorkflow(input: BuildInput) {
   setStage('datasets');
   const datasets = await executeChild(PrepareDatasetsWorkflow, {
     workflowId: `${base}/datasets`,
-    args: [p.datasets],
+    args: [input.mirror ? { ...p.datasets, mirror: input.mirror } : p.datasets],
   });
   progress.done++;
 
@@ -63,7 +79,7 @@ export async function RepositoryBuildWorkflow(input: BuildInput) {
   const [encoder, sweep, ranker] = await Promise.all([
     executeChild(EncoderWorkflow, {
       workflowId: `${base}/encoder`,
-      args: [{ generationPrefix: generation.prefix, profile: p.encoder }],
+      args: [{ generationPrefix: generation.prefix, profile: p.encoder, timeouts, ...simulate }],
     }),
     executeChild(TrainingSweepWorkflow, {
       workflowId: `${base}/sweep`,
@@ -74,6 +90,9 @@ export async function RepositoryBuildWorkflow(input: BuildInput) {
           datasets: names,
           generationPrefix: generation.prefix,
           derived,
+          heartbeatTimeoutSeconds: timeouts.heartbeatSeconds,
+          scheduleToStartMinutes: timeouts.scheduleToStartMinutes,
+          ...simulate,
         },
       ],
     }),
@@ -93,14 +112,16 @@ export async function RepositoryBuildWorkflow(input: BuildInput) {
 
   setStage('encode models, transferability');
   const encodings = await gpu.encodeModels({ encoderKey: encoder.encoderKey, modelsKey: sweep.modelsKey });
-  // LogME/LEEP need only forward passes: an input and a baseline for the evaluation.
-  const transferability = await gpu.scoreTransferability({
-    resultsKey: sweep.resultsKey,
-    modelsKey: sweep.modelsKey,
-    derived,
-    samples: p.ranker.samples,
-    seed: p.datasets.seed,
-  });
+  // LogME/LEEP need only forward passes: an input and a baseline for the evaluation (not for simulated weights).
+  const transferability = input.simulate
+    ? null
+    : await gpu.scoreTransferability({
+        resultsKey: sweep.resultsKey,
+        modelsKey: sweep.modelsKey,
+        derived,
+        samples: p.ranker.samples,
+        seed: p.datasets.seed,
+      });
   progress.done++;
 
   setStage('evaluate');
@@ -111,20 +132,21 @@ export async function RepositoryBuildWorkflow(input: BuildInput) {
     encodingsKey: encodings.key,
     looKey: ranker.loo.key,
     encoderExperimentKey: encoder.experimentKey,
-    transferabilityKey: transferability.key,
+    ...(transferability ? { transferabilityKey: transferability.key } : {}),
     familyProbeKey: ranker.trained.familyProbe.key,
     // Table 1's rows: the zoo models the profile pre-trains and fine-tunes everywhere.
     canonical: p.sweep.zoo,
   };
   const evaluation = await executeChild(EvaluateWorkflow, {
     workflowId: `${base}/evaluate`,
-    args: [{ keys, meta: { profile: p.name, createdAt, workflowId: base } }],
+    args: [{ keys, meta: { profile: p.name, createdAt, workflowId: base }, timeouts }],
   });
   progress.done++;
 
   const record = {
     workflowId: base,
     profile: p.name,
+    ...(input.simulate ? { simulated: input.simulate } : {}),
     createdAt,
     keys,
     rankerKey: ranker.trained.key,

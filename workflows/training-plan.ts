@@ -14,5 +14,6 @@ export function trainInputFor(item: PlanItem, input: CampaignInput): TrainModelI
     ...(item.source ? { sourceLimits: input.sweep.limits } : {}),
     derived: input.derived,
     keepCheckpoint: input.sweep.keepCheckpoints,
+    ...(input.simulate ? { simulate: input.simulate } : {}),
   };
 }

@@ -18,8 +18,10 @@
  */
 import {
   ActivityFailure,
+  ApplicationFailure,
   continueAsNew,
   executeChild,
+  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -39,6 +41,14 @@ export interface SweepWorkflowInput extends CampaignInput {
   generation?: GenerationRunOptions;
   /** A lost worker is noticed after this long without a heartbeat (default 120 s). */
   heartbeatTimeoutSeconds?: number;
+  /** A pair that no GPU worker starts within this fails (0 or absent: wait for ever). */
+  scheduleToStartMinutes?: number;
+  /**
+   * The sweep stops (the run fails with the last error) once more than this share of its finished pairs failed,
+   * counted after at least `MIN_FAILURES_TO_STOP` failures: a broken worker image or a missing dataset must not
+   * record every pair of a campaign as failed. Default 0.5; 1 never stops.
+   */
+  maxFailureShare?: number;
   /** Carried across continue-as-new. */
   state?: { offset: number; done: number; failed: number; elapsedSeconds: number };
 }
@@ -49,18 +59,23 @@ const cpu = proxyActivities<Activities>({
   retry: { maximumAttempts: 5, initialInterval: '2s', backoffCoefficient: 2 },
 });
 
-function trainer(attempts: number, heartbeatTimeoutSeconds = 120) {
+const MIN_FAILURES_TO_STOP = 10;
+
+function trainer(attempts: number, heartbeatTimeoutSeconds = 120, scheduleToStartMinutes = 0) {
   return proxyActivities<Activities>({
     taskQueue: GPU_QUEUE,
     startToCloseTimeout: '48 hours',
     heartbeatTimeout: `${heartbeatTimeoutSeconds} seconds`,
+    ...(scheduleToStartMinutes > 0 ? { scheduleToStartTimeout: `${scheduleToStartMinutes} minutes` } : {}),
     retry: { maximumAttempts: attempts, initialInterval: '5s', backoffCoefficient: 2 },
   });
 }
 
 function failureMessage(e: unknown): string {
   const err = e instanceof ActivityFailure && e.cause ? e.cause : e;
-  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  // An activity's error arrives as an ApplicationFailure whose type is the original error's class name.
+  const name = err instanceof ApplicationFailure && err.type ? err.type : (err as Error)?.name;
+  return err instanceof Error ? `${name}: ${err.message}` : String(err);
 }
 
 export async function TrainingSweepWorkflow(input: SweepWorkflowInput) {
@@ -99,10 +114,13 @@ export async function TrainingSweepWorkflow(input: SweepWorkflowInput) {
     datasets: input.datasets,
     generationPrefix,
     derived: input.derived,
+    ...(input.simulate ? { simulate: input.simulate } : {}),
   };
   const plan = await cpu.planCampaign(campaign);
   progress.total = plan.total;
-  const gpu = trainer(sweep.attempts, input.heartbeatTimeoutSeconds);
+  const gpu = trainer(sweep.attempts, input.heartbeatTimeoutSeconds, input.scheduleToStartMinutes);
+  const maxFailureShare = input.maxFailureShare ?? 0.5;
+  let lastError = '';
 
   const trainOne = async (item: PlanItem) => {
     progress.running++;
@@ -111,15 +129,23 @@ export async function TrainingSweepWorkflow(input: SweepWorkflowInput) {
       state.done++;
       progress.done++;
     } catch (e) {
-      await cpu.recordPairFailure({ campaignId: input.campaignId, item, error: failureMessage(e) });
+      lastError = failureMessage(e);
+      await cpu.recordPairFailure({ campaignId: input.campaignId, item, error: lastError });
       state.failed++;
       progress.failed++;
     } finally {
       progress.running--;
     }
   };
+  const tooManyFailures = () =>
+    state.failed >= MIN_FAILURES_TO_STOP && state.failed > maxFailureShare * (state.done + state.failed);
 
+  // Events one pair adds to this run's history (measured per page): the run continues as new *before* a page could
+  // carry it past historyLimit. Runs started before this rule replay with the old check (after the page).
+  const budgeted = patched('sweep-history-budget');
+  let eventsPerPair = 0;
   while (state.offset < plan.total) {
+    const eventsBefore = workflowInfo().historyLength;
     const page = await cpu.campaignPage({
       planKey: plan.planKey,
       offset: state.offset,
@@ -133,15 +159,23 @@ export async function TrainingSweepWorkflow(input: SweepWorkflowInput) {
     progress.stage = page[0].phase === 1 ? 'train from scratch' : 'fine-tune';
     let next = 0;
     const lane = async () => {
-      while (next < page.length) await trainOne(page[next++]);
+      while (next < page.length && !tooManyFailures()) await trainOne(page[next++]);
     };
     await Promise.all(Array.from({ length: Math.max(1, Math.min(sweep.concurrency, page.length)) }, lane));
+    if (tooManyFailures())
+      failRun(
+        `campaign ${input.campaignId} stopped: ${state.failed} of ${state.done + state.failed} finished pairs failed ` +
+          `(more than ${Math.round(maxFailureShare * 100)}%); the last error: ${lastError}. Fix the cause and start ` +
+          'the sweep again with the same campaign id: trained pairs are kept, failed ones are retried',
+        'DlrecSweepFailing',
+      );
     state.offset += page.length;
     const info = workflowInfo();
-    if (
-      state.offset < plan.total &&
-      (info.historyLength > sweep.historyLimit || info.continueAsNewSuggested)
-    ) {
+    eventsPerPair = Math.max(eventsPerPair, (info.historyLength - eventsBefore) / page.length);
+    const full = budgeted
+      ? info.historyLength + 1.25 * eventsPerPair * sweep.pageSize + 20 > sweep.historyLimit
+      : info.historyLength > sweep.historyLimit;
+    if (state.offset < plan.total && (full || info.continueAsNewSuggested)) {
       state.elapsedSeconds += (Date.now() - runStart) / 1000;
       await continueAsNew<typeof TrainingSweepWorkflow>({ ...input, generationPrefix, state });
     }

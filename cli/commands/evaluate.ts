@@ -51,6 +51,7 @@ export function register(program: Command): void {
         accuracyStandardError: s.accuracyStandardError,
         similarity: s.similarity,
         ...(s.looTransferability ? { looTransferability: s.looTransferability } : {}),
+        ...(s.lawRecovery ? { lawRecovery: s.lawRecovery } : {}),
         split8020: s.split8020,
         table1: s.table1,
         baselines: s.baselines,
@@ -73,6 +74,11 @@ export function register(program: Command): void {
         ...(s.regressor
           ? [
               `  regressor in use: ${s.regressor.default} (selected: τ ${fmt(s.regressor.selected.kendall)} MAE ${fmt(s.regressor.selected.mae)} regret ${fmt(s.regressor.selected.regret, 1)}; paper ensemble: τ ${fmt(s.regressor.ensemble.kendall)} MAE ${fmt(s.regressor.ensemble.mae)} regret ${fmt(s.regressor.ensemble.regret, 1)})`,
+            ]
+          : []),
+        ...(s.lawRecovery
+          ? [
+              `simulated build: the predictions recover the law with Kendall τ ${fmt(s.lawRecovery.kendall)}, MAE ${fmt(100 * s.lawRecovery.mae, 2)} pts (measured accuracies: τ ${fmt(s.lawRecovery.measuredKendall)}; architecture mean: τ ${fmt(s.lawRecovery.architectureMeanKendall)})`,
             ]
           : []),
         'baselines (same protocol; paired Wilcoxon signed-rank over targets, regressor − baseline):',

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { Command } from 'commander';
 import {
   ScheduleAlreadyRunning,
@@ -8,8 +9,62 @@ import {
 import type { Duration } from '@temporalio/common';
 import { PROFILE_NAMES } from '../../src/profiles';
 import { CPU_QUEUE } from '../../workflows/queues';
+import { resolveTimeouts, type BuildTimeouts } from '../../workflows/timeouts';
 import { defineAction, UsageError, UserError, type CommandContext } from '../output';
 import { withTemporal } from '../temporal-session';
+
+/** The flags of `addTimeoutOptions`, as commander parses them. */
+export interface TimeoutOptions {
+  heartbeatTimeout?: number;
+  scheduleToStart?: number;
+}
+
+function numberOption(flag: string, unit: string): (value: string) => number {
+  return (value) => {
+    const n = value.trim() === '' ? NaN : Number(value);
+    if (!Number.isFinite(n)) throw new UsageError(`${flag} must be a number of ${unit}, got '${value}'`);
+    return n;
+  };
+}
+
+/**
+ * `--heartbeat-timeout` and `--schedule-to-start`: the build's activity timeouts (workflows/timeouts.ts), for
+ * every command that starts RepositoryBuildWorkflow (`schedule create`, `build`).
+ */
+export function addTimeoutOptions(cmd: Command): Command {
+  return cmd
+    .option(
+      '--heartbeat-timeout <seconds>',
+      'retry a long activity (training, language model) elsewhere after this much silence (default 120)',
+      numberOption('--heartbeat-timeout', 'seconds'),
+    )
+    .option(
+      '--schedule-to-start <minutes>',
+      'fail the build when no worker starts a GPU activity within this (default 0: wait for ever)',
+      numberOption('--schedule-to-start', 'minutes'),
+    );
+}
+
+/**
+ * The timeouts given on the command line, and only those (the workflow fills in the rest), checked with
+ * resolveTimeouts; undefined when none was given, so the workflow input stays `{ profile }`.
+ */
+export function timeoutsFromOptions(o: TimeoutOptions): BuildTimeouts | undefined {
+  const t: BuildTimeouts = {};
+  const check = (flag: string, part: BuildTimeouts) => {
+    try {
+      resolveTimeouts(part);
+    } catch (err) {
+      throw new UsageError(`${flag}: ${(err as Error).message}`);
+    }
+    Object.assign(t, part);
+  };
+  if (o.heartbeatTimeout !== undefined)
+    check('--heartbeat-timeout', { heartbeatSeconds: o.heartbeatTimeout });
+  if (o.scheduleToStart !== undefined)
+    check('--schedule-to-start', { scheduleToStartMinutes: o.scheduleToStart });
+  return Object.keys(t).length ? t : undefined;
+}
 
 /** Schedules start the repository build (RepositoryBuildWorkflow) and are managed here or in the Temporal UI. */
 function summary(d: ScheduleDescription) {
@@ -53,20 +108,24 @@ export function register(program: Command): void {
     .description('scheduled retraining: Temporal Schedules that start the repository build');
 
   defineAction(
-    schedule
-      .command('create')
-      .description('create a schedule that starts RepositoryBuildWorkflow (overlapping runs are skipped)')
-      .requiredOption('--id <id>', 'schedule id')
-      .requiredOption('--cron <expr>', 'cron expression, e.g. "0 3 * * 0" (Sundays 03:00 UTC)')
-      .requiredOption('--profile <name>', `build profile: ${PROFILE_NAMES.join(', ')}`)
-      .option(
-        '--catchup-window <duration>',
-        'how late a missed run may still start (Temporal duration)',
-        '1 day',
-      )
-      .option('--if-not-exists', 'succeed without change when the schedule exists (for deploy hooks)'),
+    addTimeoutOptions(
+      schedule
+        .command('create')
+        .description('create a schedule that starts RepositoryBuildWorkflow (overlapping runs are skipped)')
+        .requiredOption('--id <id>', 'schedule id')
+        .requiredOption('--cron <expr>', 'cron expression, e.g. "0 3 * * 0" (Sundays 03:00 UTC)')
+        .requiredOption('--profile <name>', `build profile: ${PROFILE_NAMES.join(', ')}`)
+        .option(
+          '--catchup-window <duration>',
+          'how late a missed run may still start (Temporal duration)',
+          '1 day',
+        )
+        .option('--if-not-exists', 'succeed without change when the schedule exists (for deploy hooks)'),
+    ),
     async (ctx) => {
       const o = ctx.opts as {
+        heartbeatTimeout?: number;
+        scheduleToStart?: number;
         id: string;
         cron: string;
         profile: string;
@@ -75,6 +134,8 @@ export function register(program: Command): void {
       };
       if (!PROFILE_NAMES.includes(o.profile as never))
         throw new UsageError(`--profile must be one of ${PROFILE_NAMES.join(', ')}`);
+      const timeouts = timeoutsFromOptions(o);
+      const args = [{ profile: o.profile, ...(timeouts && { timeouts }) }];
       return session(ctx, async (client) => {
         try {
           const handle = await client.schedule.create({
@@ -84,7 +145,7 @@ export function register(program: Command): void {
               type: 'startWorkflow',
               workflowType: 'RepositoryBuildWorkflow',
               workflowId: `dlrec-build-${o.id}`,
-              args: [{ profile: o.profile }],
+              args,
               taskQueue: CPU_QUEUE,
               searchAttributes: { DlrecProfile: [o.profile], DlrecStage: ['scheduled'] },
             },
@@ -94,12 +155,25 @@ export function register(program: Command): void {
           const d = summary(await handle.describe());
           return {
             data: { created: true, ...d },
-            human: `created schedule ${o.id} (${o.cron}, profile ${o.profile})`,
+            human:
+              `created schedule ${o.id} (${o.cron}, profile ${o.profile}` +
+              `${timeouts ? `, timeouts ${JSON.stringify(timeouts)}` : ''})`,
           };
         } catch (err) {
           if (err instanceof ScheduleAlreadyRunning) {
-            if (o.ifNotExists)
-              return { data: { created: false, id: o.id }, human: `schedule ${o.id} exists; unchanged` };
+            if (o.ifNotExists) {
+              // Left as it is (operators' edits survive upgrades), but say when its input differs from the
+              // one asked for, e.g. the chart's timeouts changed: the hook Job's log is where that shows.
+              const existing = summary(await client.schedule.getHandle(o.id).describe()).args;
+              const inputMatches = isDeepStrictEqual(existing, args);
+              return {
+                data: { created: false, id: o.id, inputMatches, args: existing },
+                human: inputMatches
+                  ? `schedule ${o.id} exists; unchanged`
+                  : `schedule ${o.id} exists with input ${JSON.stringify(existing)}; unchanged, so ` +
+                    `${JSON.stringify(args)} is not applied (delete the schedule and re-run to apply it)`,
+              };
+            }
             throw new UserError(`schedule '${o.id}' already exists; delete it first or pass --if-not-exists`);
           }
           if (/Cron|cron|invalid/i.test((err as Error).message))

@@ -7,9 +7,11 @@ import { checkKey, sha256Hex } from './keys';
 import { StoreError, type ArtifactStore, type ObjectInfo } from './types';
 
 /**
- * A folder as artifact store: bytes under objects/, {sha256,size} under meta/.
- * Writes go to tmp/ then rename, object first and meta last, so an object exists
- * (has meta) only once complete; a crash leaves at most an orphan that the next put replaces.
+ * A folder as artifact store: {sha256,size} under meta/<key>.json, the bytes under blobs/<key>@<sha256>.
+ * A write goes to tmp/, then its blob is renamed into place (beside the previous version, untouched), then its meta:
+ * that rename is the commit. A process killed at any point leaves the key at its old or its new version, never a
+ * meta that names other bytes (which an overwrite in place did: new bytes, old meta, until the key was deleted by
+ * hand), and at most an orphan blob. Stores written before this layout keep their bytes under objects/<key>.
  */
 export class FileArtifactStore implements ArtifactStore {
   readonly url: string;
@@ -17,8 +19,22 @@ export class FileArtifactStore implements ArtifactStore {
     this.url = 'file://' + path.resolve(root);
   }
 
-  private objectPath(key: string): string {
+  /** Where a store written before the blobs/ layout keeps a key's bytes. */
+  private legacyPath(key: string): string {
     return path.join(this.root, 'objects', checkKey(key));
+  }
+  private blobPath(key: string, sha256: string): string {
+    return path.join(this.root, 'blobs', `${checkKey(key)}@${sha256}`);
+  }
+  /** The file with the bytes the meta names (the blob, or a legacy object). */
+  private async bytesPath(info: ObjectInfo): Promise<string> {
+    const blob = this.blobPath(info.key, info.sha256);
+    try {
+      await fs.access(blob);
+      return blob;
+    } catch {
+      return this.legacyPath(info.key);
+    }
   }
   private metaPath(key: string): string {
     return path.join(this.root, 'meta', checkKey(key) + '.json');
@@ -30,14 +46,18 @@ export class FileArtifactStore implements ArtifactStore {
   }
 
   private async commit(key: string, tmpObject: string, info: ObjectInfo): Promise<ObjectInfo> {
-    const obj = this.objectPath(key);
+    const blob = this.blobPath(key, info.sha256);
     const meta = this.metaPath(key);
-    await fs.mkdir(path.dirname(obj), { recursive: true });
+    const previous = await this.head(key).catch(() => undefined);
+    await fs.mkdir(path.dirname(blob), { recursive: true });
     await fs.mkdir(path.dirname(meta), { recursive: true });
     const tmpMeta = await this.tempPath();
     await fs.writeFile(tmpMeta, JSON.stringify({ sha256: info.sha256, size: info.size }));
-    await fs.rename(tmpObject, obj);
-    await fs.rename(tmpMeta, meta);
+    await fs.rename(tmpObject, blob);
+    await fs.rename(tmpMeta, meta); // the commit
+    if (previous && previous.sha256 !== info.sha256)
+      await fs.rm(this.blobPath(key, previous.sha256), { force: true });
+    if (previous) await fs.rm(this.legacyPath(key), { force: true });
     return info;
   }
 
@@ -95,7 +115,7 @@ export class FileArtifactStore implements ArtifactStore {
 
   async get(key: string): Promise<Buffer> {
     const info = await this.requireHead(key);
-    const bytes = await fs.readFile(this.objectPath(key));
+    const bytes = await fs.readFile(await this.bytesPath(info));
     const actual = sha256Hex(bytes);
     if (actual !== info.sha256) throw checksumError(this.url, key, info.sha256, actual);
     return bytes;
@@ -103,7 +123,7 @@ export class FileArtifactStore implements ArtifactStore {
 
   async getStream(key: string): Promise<Readable> {
     const info = await this.requireHead(key);
-    return verifyingStream(createReadStream(this.objectPath(key)), this.url, info);
+    return verifyingStream(createReadStream(await this.bytesPath(info)), this.url, info);
   }
 
   async list(prefix: string): Promise<ObjectInfo[]> {
@@ -136,8 +156,10 @@ export class FileArtifactStore implements ArtifactStore {
   }
 
   async delete(key: string): Promise<void> {
+    const info = await this.head(key).catch(() => undefined);
     await fs.rm(this.metaPath(key), { force: true });
-    await fs.rm(this.objectPath(key), { force: true });
+    if (info) await fs.rm(this.blobPath(key, info.sha256), { force: true });
+    await fs.rm(this.legacyPath(key), { force: true });
   }
 }
 

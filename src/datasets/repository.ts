@@ -88,6 +88,11 @@ export async function ensureDataset(
       );
     return m;
   }
+  // A version fetched from a mirror (src/datasets/mirror.ts, activities/datasets.ts) replaces the offline copy.
+  if (!opts.perClass && opts.seed === undefined) {
+    const current = await readManifest(store, name);
+    if (current?.kind === 'fetched') return current;
+  }
   const recipe = recipeFor(entry, opts);
   if (!recipe) {
     if (opts.perClass)

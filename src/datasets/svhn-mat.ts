@@ -1,4 +1,4 @@
-import { inflateSync } from 'node:zlib';
+import { deflateSync, inflateSync } from 'node:zlib';
 import { DatasetError, labelArray, type ImageSet } from './types';
 
 /**
@@ -28,6 +28,7 @@ const MI = {
   COMPRESSED: 15,
 };
 const NUMERIC_CLASSES = new Set([6, 7, 8, 9, 10, 11, 12, 13, 14, 15]); // mxDOUBLE..mxUINT64
+const MX_DOUBLE = 6;
 const MX_UINT8 = 9;
 
 interface Element {
@@ -137,6 +138,105 @@ export function parseMatV5(input: Uint8Array, what = 'MAT file'): Map<string, Ma
   };
   walk(buf, 128);
   return vars;
+}
+
+/** One variable to write: MATLAB dims (column-major data); uint8 data is written as a uint8 matrix, doubles as double. */
+export interface MatVariable {
+  name: string;
+  dims: number[];
+  data: Uint8Array | Float64Array;
+}
+
+/** A data element: tag + payload, padded to 8 bytes; payloads of up to 4 bytes use the small element format. */
+function element(type: number, payload: Buffer): Buffer {
+  if (payload.length > 0 && payload.length <= 4) {
+    const small = Buffer.alloc(8);
+    small.writeUInt32LE(((payload.length << 16) | type) >>> 0, 0);
+    payload.copy(small, 4);
+    return small;
+  }
+  const out = Buffer.alloc(8 + Math.ceil(payload.length / 8) * 8);
+  out.writeUInt32LE(type, 0);
+  out.writeUInt32LE(payload.length, 4);
+  payload.copy(out, 8);
+  return out;
+}
+
+function matrixElement(v: MatVariable): Buffer {
+  const expected = v.dims.reduce((a, b) => a * b, 1);
+  if (v.data.length !== expected)
+    throw new DatasetError(`MAT variable '${v.name}': ${v.data.length} values for dims [${v.dims}]`);
+  const uint8 = v.data instanceof Uint8Array;
+  const flags = Buffer.alloc(8);
+  flags.writeUInt32LE(uint8 ? MX_UINT8 : MX_DOUBLE, 0);
+  const dims = Buffer.alloc(4 * v.dims.length);
+  v.dims.forEach((d, i) => dims.writeInt32LE(d, 4 * i));
+  const real = uint8
+    ? Buffer.from(v.data.buffer, v.data.byteOffset, v.data.byteLength)
+    : Buffer.from(new Float64Array(v.data).buffer); // a copy: little-endian on every platform Node runs on
+  const body = Buffer.concat([
+    element(MI.UINT32, flags),
+    element(MI.INT32, dims),
+    element(MI.INT8, Buffer.from(v.name, 'latin1')),
+    element(uint8 ? MI.UINT8 : MI.DOUBLE, real),
+  ]);
+  const tag = Buffer.alloc(8);
+  tag.writeUInt32LE(MI.MATRIX, 0);
+  tag.writeUInt32LE(body.length, 4);
+  return Buffer.concat([tag, body]);
+}
+
+/**
+ * Writes a MATLAB level-5 MAT-file (little-endian) of numeric variables, each zlib-compressed (miCOMPRESSED,
+ * as MATLAB's default -v7 and SVHN's downloads) unless `compress` is false. The inverse of parseMatV5.
+ */
+export function encodeMatV5(
+  vars: MatVariable[],
+  opts: { compress?: boolean; description?: string } = {},
+): Buffer {
+  const header = Buffer.alloc(128, 0x20);
+  header.write(
+    (opts.description ?? 'MATLAB 5.0 MAT-file, Platform: GLNXA64, Created by: dlrec').slice(0, 116),
+    0,
+    'latin1',
+  );
+  header.fill(0, 116, 124); // no subsystem data
+  header.writeUInt16LE(0x0100, 124);
+  header.write('IM', 126, 'latin1');
+  const parts: Buffer[] = [header];
+  for (const v of vars) {
+    const m = matrixElement(v);
+    if (opts.compress === false) parts.push(m);
+    else {
+      const z = deflateSync(m);
+      const tag = Buffer.alloc(8);
+      tag.writeUInt32LE(MI.COMPRESSED, 0);
+      tag.writeUInt32LE(z.length, 4);
+      parts.push(tag, z);
+    }
+  }
+  return Buffer.concat(parts);
+}
+
+/** SVHN's train_32x32.mat / test_32x32.mat layout from an HWC RGB set: X uint8 H×W×3×N, y uint8 N×1 (10 for '0'). */
+export function encodeSvhnMat(set: ImageSet, opts: { compress?: boolean } = {}): Buffer {
+  if (set.channels !== 3) throw new DatasetError('SVHN .mat: images must be RGB');
+  const { height: h, width: w, count } = set;
+  const per = h * w * 3;
+  const X = new Uint8Array(count * per);
+  for (let n = 0; n < count; n++)
+    for (let c = 0; c < 3; c++)
+      for (let x = 0; x < w; x++)
+        for (let yy = 0; yy < h; yy++)
+          X[yy + h * (x + w * (c + 3 * n))] = set.images[n * per + (yy * w + x) * 3 + c];
+  const y = Uint8Array.from(set.labels, (l) => (l === 0 ? 10 : l));
+  return encodeMatV5(
+    [
+      { name: 'X', dims: [h, w, 3, count], data: X },
+      { name: 'y', dims: [count, 1], data: y },
+    ],
+    opts,
+  );
 }
 
 export const SVHN_CLASSES = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];

@@ -75,3 +75,30 @@ export async function readTarMembers(
   }
   return out;
 }
+
+/**
+ * A minimal ustar writer (regular files only), laid out like the official dataset archives (CIFAR, STL-10):
+ * the dataset mirror (src/datasets/mirror.ts) and tests build their archives with it. Names up to 100 bytes.
+ */
+export function makeTar(files: Array<{ name: string; data: Buffer }>): Buffer {
+  const blocks: Buffer[] = [];
+  for (const f of files) {
+    if (Buffer.byteLength(f.name) > 100) throw new DatasetError(`tar member name too long: ${f.name}`);
+    const h = Buffer.alloc(512);
+    h.write(f.name, 0, 100, 'utf8');
+    h.write('0000644\0', 100, 'latin1');
+    h.write('0000000\0', 108, 'latin1');
+    h.write('0000000\0', 116, 'latin1');
+    h.write(f.data.length.toString(8).padStart(11, '0') + '\0', 124, 'latin1');
+    h.write('00000000000\0', 136, 'latin1');
+    h.write('        ', 148, 'latin1');
+    h.write('0', 156, 'latin1');
+    h.write('ustar\0' + '00', 257, 'latin1');
+    let sum = 0;
+    for (const b of h) sum += b;
+    h.write(sum.toString(8).padStart(6, '0') + '\0 ', 148, 'latin1');
+    blocks.push(h, f.data, Buffer.alloc((512 - (f.data.length % 512)) % 512));
+  }
+  blocks.push(Buffer.alloc(1024));
+  return Buffer.concat(blocks);
+}

@@ -40,7 +40,25 @@ export interface Word2VecFitResult {
   trainedWords: number;
 }
 
-interface Word2VecJSON {
+/** Where a fit stands: reported by `fit`'s onProgress (it never changes what the fit computes). */
+export interface Word2VecProgress {
+  /** 1-based epoch being trained (the last one once finished). */
+  epoch: number;
+  epochs: number;
+  /** Corpus words visited so far over all epochs (before sub-sampling), of `totalWords`. */
+  words: number;
+  totalWords: number;
+  /** Mean loss per pair so far in this epoch (NaN before its first pair). */
+  loss: number;
+}
+
+export interface Word2VecFitOptions {
+  /** Called at most every `progressEveryMs` while training, and after every epoch. */
+  onProgress?: (p: Word2VecProgress) => void;
+  progressEveryMs?: number;
+}
+
+export interface Word2VecJSON {
   format: 'dlrec.word2vec';
   version: 1;
   config: Word2VecConfig;
@@ -97,7 +115,8 @@ export class Word2Vec {
     return cosineSimilarity(va, vb);
   }
 
-  fit(sentences: string[]): Word2VecFitResult {
+  fit(sentences: string[], opts: Word2VecFitOptions = {}): Word2VecFitResult {
+    const { onProgress, progressEveryMs = 1_000 } = opts;
     const { dim, window, negative, sample, minCount, epochs, learningRate, seed } = this.config;
     const rng = new SeededRandom(seed);
     const corpus = this.buildVocabulary(sentences, minCount);
@@ -122,10 +141,23 @@ export class Word2Vec {
     let processedWords = 0;
     const started = Date.now();
     const kept: number[] = [];
+    // Progress reads the clock once per sentence and touches no training state: results do not depend on it.
+    let lastReport = started;
+    const report = (epoch: number, lossSum: number, pairs: number) => {
+      lastReport = Date.now();
+      onProgress!({
+        epoch: epoch + 1,
+        epochs,
+        words: processedWords,
+        totalWords: plannedWords,
+        loss: pairs > 0 ? lossSum / pairs : NaN,
+      });
+    };
     for (let epoch = 0; epoch < epochs; epoch++) {
       let lossSum = 0;
       let pairs = 0;
       for (const sentence of corpus) {
+        if (onProgress && Date.now() - lastReport >= progressEveryMs) report(epoch, lossSum, pairs);
         kept.length = 0;
         for (const w of sentence)
           if (keepProbability[w] >= 1 || rng.next() < keepProbability[w]) kept.push(w);
@@ -169,6 +201,7 @@ export class Word2Vec {
         }
       }
       lossPerEpoch.push(pairs > 0 ? lossSum / pairs : NaN);
+      if (onProgress) report(epoch, lossSum, pairs);
     }
     this.vectors = syn0;
     const seconds = Math.max((Date.now() - started) / 1000, 1e-3);

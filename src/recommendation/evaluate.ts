@@ -1,3 +1,4 @@
+import { lawRecovery, type LawRecovery } from './law-recovery';
 import { meanReport } from '../evaluation/protocols';
 import {
   baselines,
@@ -55,6 +56,8 @@ export interface EvaluationSummary {
   similarity?: FamilyProbeResult;
   /** Standard error of the repository's accuracies (binomial, from each result's test-set size). */
   accuracyStandardError?: { mean: number; max: number; rows: number };
+  /** A simulated build: how well the leave-one-out predictions recover the simulated law. */
+  lawRecovery?: LawRecovery;
 }
 
 /**
@@ -70,6 +73,8 @@ export function evaluateRepository(
     seed?: number;
     canonical?: string[];
     onStep?: (step: string) => void;
+    /** As each held-out dataset of a leave-one-out step starts (`fold` of `folds`, 1-based): progress for heartbeats. */
+    onFold?: (fold: number, folds: number) => void;
     /** pairId → forward-pass scores: adds the LogME/LEEP baselines and the looTransferability variant. */
     transferability?: Record<string, TransferabilityScores>;
   } = {},
@@ -101,9 +106,9 @@ export function evaluateRepository(
 
   opts.onStep?.('leave one dataset out');
   const rebuild = rebuildWithout(results, encodings, table);
-  const looSelected = honestLoo(rows, table.datasets, rebuild, kinds.selected);
+  const looSelected = honestLoo(rows, table.datasets, rebuild, kinds.selected, opts.onFold);
   opts.onStep?.('leave one dataset out, ensemble');
-  const looEnsemble = honestLoo(rows, table.datasets, rebuild, kinds.ensemble);
+  const looEnsemble = honestLoo(rows, table.datasets, rebuild, kinds.ensemble, opts.onFold);
   const better = (a: LooResult['mean'], b: LooResult['mean']) =>
     a.regret < b.regret - 1e-9 || (Math.abs(a.regret - b.regret) <= 1e-9 && a.mae < b.mae);
   const defaultKind: RegressorKind = better(looEnsemble.mean, looSelected.mean) ? 'ensemble' : 'selected';
@@ -124,6 +129,7 @@ export function evaluateRepository(
         return scored.map((i) => withScores(f[i], i));
       },
       selected,
+      opts.onFold,
     );
   }
 
@@ -155,6 +161,7 @@ export function evaluateRepository(
     true,
     targets,
   );
+  const recovery = lawRecovery(results, loo.predictions);
   const ses = results.flatMap((r) => (Number.isFinite(r.standardError) ? [r.standardError!] : []));
   return {
     rows: rows.length,
@@ -170,6 +177,7 @@ export function evaluateRepository(
     },
     baselines: base,
     pairedTests: pairedTests(loo, base),
+    ...(recovery ? { lawRecovery: recovery } : {}),
     ...(ses.length
       ? {
           accuracyStandardError: {
@@ -212,11 +220,13 @@ function honestLoo(
   datasets: string[],
   rebuild: (held: string) => ArrayLike<number>[],
   selected: () => AccuracyRegressor,
+  onFold?: (fold: number, folds: number) => void,
 ): LooResult {
   const perDataset: LooResult['perDataset'] = {};
   const predictions: LooResult['predictions'] = [];
   const index = new Map<EvaluationRow, number>(rows.map((r, i) => [r, i]));
-  for (const held of datasets) {
+  for (const [fold, held] of datasets.entries()) {
+    onFold?.(fold + 1, datasets.length);
     const subset = rows.filter((r) => r.dataset === held || r.sourceDataset !== held);
     if (!subset.some((r) => r.dataset === held)) continue;
     const features = rebuild(held);

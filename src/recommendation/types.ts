@@ -24,6 +24,8 @@ export interface CampaignResult {
   depth: number;
   /** Trained weights (TensorFlow.js format) in the artifact store. */
   weightsKey?: string;
+  /** Simulated builds only: the law's expected accuracy (what the regressor should recover). */
+  law?: number;
 }
 
 /**

@@ -210,6 +210,7 @@ export async function renderReport(data: ReportData, outDir: string): Promise<Re
   const perTarget = Array.isArray(ev.table1?.perTarget) ? ev.table1.perTarget : [];
   const t1Mean = ev.table1?.mean;
   const se = ev.accuracyStandardError;
+  const law = ev.lawRecovery;
   const seStats =
     se && Number.isFinite(num(se.mean))
       ? '<div class="stats">' +
@@ -371,6 +372,35 @@ export async function renderReport(data: ReportData, outDir: string): Promise<Re
           : null,
       missing: 'no training results (run the training sweep).',
     },
+    ...(law
+      ? [
+          {
+            id: 'simulation',
+            title: 'Simulated build: does the regressor recover the law?',
+            kind: 'table' as const,
+            howToRead:
+              'This build trained nothing: every accuracy came from a known law of architecture, source and target ' +
+              '(src/training/simulation.ts) plus test-set noise. Kendall τ between the honest leave-one-dataset-out ' +
+              'predictions and the law, per held-out target; <b>closer to the measured accuracies’ own τ</b> (the ceiling ' +
+              'the noise leaves) is better, and it should beat the architecture-mean baseline.',
+            body:
+              '<div class="stats">' +
+              `<span class="stat">regressor τ <b>${fmt(num(law.kendall))}</b></span>` +
+              `<span class="stat">MAE to the law <b>${fmt(100 * num(law.mae), 2)}</b> points</span>` +
+              `<span class="stat">measured accuracies τ <b>${fmt(num(law.measuredKendall))}</b></span>` +
+              `<span class="stat">architecture mean τ <b>${fmt(num(law.architectureMeanKendall))}</b></span>` +
+              '</div><table><tr><th>held-out target</th><th>τ</th><th>MAE (points)</th><th>rows</th></tr>' +
+              Object.entries(law.perTarget)
+                .map(
+                  ([t, v]) =>
+                    `<tr><td>${esc(t)}</td><td>${fmt(num(v.kendall))}</td><td>${fmt(100 * num(v.mae), 2)}</td><td>${esc(num(v.n))}</td></tr>`,
+                )
+                .join('') +
+              '</table>',
+            missing: '',
+          },
+        ]
+      : []),
   ];
 
   const meta = data.meta;

@@ -3,6 +3,7 @@
  * (or a profile that skips it) still gets a report, with that section saying the data is not available.
  * The shapes are the ones the stages already produce, so callers pass their results through unchanged.
  */
+import type { LawRecovery } from '../recommendation/law-recovery';
 import type { RankingReport } from '../evaluation/metrics';
 import type { BaselineResult, LooResult, SplitResult, Table1Cell } from '../evaluation/protocols';
 import type { PairedComparison, Table1Target } from '../evaluation/significance';
@@ -44,6 +45,8 @@ export interface EvaluationSummary {
   pairedTests?: Record<string, { mae?: PairedComparison; regret: PairedComparison }>;
   /** Standard error of the repository's accuracies (fractions; binomial, from each result's test-set size). */
   accuracyStandardError?: { mean: number; max: number; rows: number };
+  /** A simulated build: the leave-one-out predictions against the simulated law (src/recommendation/law-recovery.ts). */
+  lawRecovery?: LawRecovery;
 }
 
 /** Leave-one-out dataset similarity: row i = held-out dataset i, column j = its similarity to dataset j. */

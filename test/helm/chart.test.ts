@@ -106,7 +106,7 @@ test('check-chart.sh fails on a field that Kubernetes 1.29 does not know', () =>
   }
 });
 
-test('default values: one CPU pool wired to Temporal and S3, no GPU pool, schedule hook', () => {
+test('default values: one CPU pool wired to Temporal and S3, no GPU pool, no schedule', () => {
   const objects = render();
   const cpu = find(objects, 'Deployment', '-cpu-worker');
   assert.equal(objects.filter((o) => o.kind === 'Deployment').length, 1);
@@ -129,8 +129,67 @@ test('default values: one CPU pool wired to Temporal and S3, no GPU pool, schedu
   assert.match(container(cpu).livenessProbe.exec.command[2], /f=\/tmp\/dlrec-worker\.alive; .* -lt 60 \]$/);
   assert.equal(e.get('DLREC_HEALTH_FILE'), '/tmp/dlrec-worker.alive');
 
-  const job = find(objects, 'Job', '-schedule');
-  assert.equal(job.metadata.annotations?.['helm.sh/hook'], 'post-install,post-upgrade');
+  // Every profile trains on dlrec-gpu, which a default install does not serve: no schedule starts builds there.
+  assert.equal(
+    objects.some((o) => o.kind === 'Job'),
+    false,
+  );
+  assert.equal(find(objects, 'PodDisruptionBudget', '-cpu-worker').spec.maxUnavailable, 1);
+});
+
+test('a schedule that no pool can serve fails to render, naming the values that fix it', () => {
+  const r = helmTemplate(['--set', 'schedule.enabled=true']);
+  assert.notEqual(r.status, 0);
+  assert.match(
+    r.stderr,
+    /profile "paper" trains on task queue dlrec-gpu .* which no pool of this release serves/,
+  );
+  for (const fix of [
+    'gpuWorkers.enabled=true',
+    'cpuWorkers.serveGpuQueue=true',
+    'schedule.externalWorkers=true',
+    'schedule.enabled=false',
+  ])
+    assert.ok(r.stderr.includes(fix), `the message should name ${fix}:\n${r.stderr}`);
+  // A GPU pool set to 0 replicas without an autoscaler serves nothing either.
+  const zero = helmTemplate([
+    '--set',
+    'schedule.enabled=true',
+    '--set',
+    'gpuWorkers.enabled=true',
+    '--set',
+    'gpuWorkers.replicas=0',
+  ]);
+  assert.notEqual(zero.status, 0);
+  assert.match(zero.stderr, /dlrec-gpu/);
+  // The workflows themselves run on dlrec-cpu.
+  const noCpu = helmTemplate([
+    '--set',
+    'schedule.enabled=true',
+    '--set',
+    'gpuWorkers.enabled=true',
+    '--set',
+    'cpuWorkers.enabled=false',
+  ]);
+  assert.notEqual(noCpu.status, 0);
+  assert.match(noCpu.stderr, /task queue dlrec-cpu, which no pool of this release serves/);
+
+  // Each way out renders the hook Job.
+  for (const fix of [
+    ['--set', 'gpuWorkers.enabled=true'],
+    ['--set', 'cpuWorkers.serveGpuQueue=true', '--set', 'schedule.profile=mini'],
+    ['--set', 'schedule.externalWorkers=true'],
+  ]) {
+    const job = find(render('--set', 'schedule.enabled=true', ...fix), 'Job', '-schedule');
+    assert.equal(job.metadata.annotations?.['helm.sh/hook'], 'post-install,post-upgrade');
+  }
+  // A CPU pool that serves the GPU queue polls both (`dlrec worker --queue all`).
+  const cpu = find(render('--set', 'cpuWorkers.serveGpuQueue=true'), 'Deployment', '-cpu-worker');
+  assert.deepEqual(container(cpu).args.slice(0, 3), ['worker', '--queue', 'all']);
+});
+
+test('schedule Job: the build timeouts come from the values (heartbeat from worker.*, schedule-to-start)', () => {
+  const job = find(render('-f', path.join(CHART, 'ci', 'gpu-values.yaml')), 'Job', '-schedule');
   assert.deepEqual(container(job).args, [
     'schedule',
     'create',
@@ -142,9 +201,20 @@ test('default values: one CPU pool wired to Temporal and S3, no GPU pool, schedu
     'paper',
     '--catchup-window',
     '1 day',
+    '--heartbeat-timeout',
+    '300',
+    '--schedule-to-start',
+    '480',
     '--if-not-exists',
   ]);
-  assert.equal(find(objects, 'PodDisruptionBudget', '-cpu-worker').spec.maxUnavailable, 1);
+  const defaults = find(
+    render('--set', 'schedule.enabled=true', '--set', 'gpuWorkers.enabled=true'),
+    'Job',
+    '-schedule',
+  );
+  const args: string[] = container(defaults).args;
+  assert.equal(args[args.indexOf('--heartbeat-timeout') + 1], '120');
+  assert.equal(args[args.indexOf('--schedule-to-start') + 1], '360');
 });
 
 test('GPU pool: GPU limit, concurrency = GPUs x activities per GPU, placement, CUDA cache', () => {
@@ -164,7 +234,7 @@ test('GPU pool: GPU limit, concurrency = GPUs x activities per GPU, placement, C
   assert.equal(c.image, 'registry.example.com/ml/dlrec:0.1.0-gpu');
   assert.equal(gpu.spec.template.spec.nodeSelector['nvidia.com/gpu.present'], 'true');
   assert.equal(gpu.spec.template.spec.tolerations[0].key, 'nvidia.com/gpu');
-  assert.equal(gpu.spec.template.spec.terminationGracePeriodSeconds, 360);
+  assert.equal(gpu.spec.template.spec.terminationGracePeriodSeconds, 29100);
   assert.equal(
     gpu.spec.replicas,
     undefined,
@@ -260,6 +330,68 @@ test('external Temporal values: mTLS secret mounted, S3 endpoint and credentials
     new Map(container(job).env.map((x: Json) => [x.name, x.value])).get('TEMPORAL_NAMESPACE'),
     'dlrec-prod.a1b2c',
   );
+  // No GPU pool: the CPU pool serves dlrec-gpu as well, and the scheduled profile is one CPUs can build.
+  assert.deepEqual(container(cpu).args.slice(0, 3), ['worker', '--queue', 'all']);
+  assert.equal(container(job).args[container(job).args.indexOf('--profile') + 1], 'mini');
+});
+
+test('scale-down: a GPU pod finishes its running activity before it exits, the pool shrinks slowly, node autoscalers keep it', () => {
+  const objects = render('--set', 'gpuWorkers.enabled=true', '--set', 'gpuWorkers.autoscaling.enabled=true');
+  const gpu = find(objects, 'Deployment', '-gpu-worker');
+  const pod = gpu.spec.template.spec;
+  // SIGTERM: stop polling, let the running training finish for 6 h; SIGKILL only after that.
+  const args: string[] = container(gpu).args;
+  assert.equal(args[args.indexOf('--shutdown-grace') + 1], '21600');
+  assert.equal(pod.terminationGracePeriodSeconds, 21900);
+  assert.equal(
+    gpu.spec.template.metadata.annotations['cluster-autoscaler.kubernetes.io/safe-to-evict'],
+    'false',
+  );
+  assert.equal(gpu.spec.template.metadata.annotations['karpenter.sh/do-not-disrupt'], 'true');
+  // The CPU pool keeps the shared values and no node-autoscaler annotations.
+  const cpu = find(objects, 'Deployment', '-cpu-worker');
+  assert.equal(cpu.spec.template.spec.terminationGracePeriodSeconds, 180);
+  assert.equal(cpu.spec.template.metadata.annotations, undefined);
+
+  const slow = {
+    scaleDown: {
+      stabilizationWindowSeconds: 1800,
+      policies: [{ type: 'Pods', value: 1, periodSeconds: 600 }],
+    },
+  };
+  // The HPA fallback and KEDA's HPA get the same behaviour.
+  assert.deepEqual(find(objects, 'HorizontalPodAutoscaler', '-gpu-worker').spec.behavior, slow);
+  const keda = render(
+    '-f',
+    path.join(CHART, 'ci', 'gpu-values.yaml'),
+    '--set',
+    'cpuWorkers.serveGpuQueue=true',
+  );
+  assert.deepEqual(
+    find(keda, 'ScaledObject', '-gpu-worker').spec.advanced.horizontalPodAutoscalerConfig.behavior,
+    slow,
+  );
+  // A CPU pool that serves dlrec-gpu scales on that queue's backlog too.
+  const cpuSo = find(keda, 'ScaledObject', '-cpu-worker');
+  assert.deepEqual(
+    cpuSo.spec.triggers.map((t: Json) => [t.metadata.taskQueue, t.metadata.queueTypes]),
+    [
+      ['dlrec-cpu', 'workflow,activity'],
+      ['dlrec-gpu', 'activity'],
+    ],
+  );
+  assert.equal(
+    cpuSo.spec.advanced.horizontalPodAutoscalerConfig.behavior.scaleDown.stabilizationWindowSeconds,
+    600,
+  );
+
+  // Switched off, the pool's own podAnnotations stay as given.
+  const plain = find(
+    render('--set', 'gpuWorkers.enabled=true', '--set', 'gpuWorkers.nodeScaleDownProtection=false'),
+    'Deployment',
+    '-gpu-worker',
+  );
+  assert.equal(plain.spec.template.metadata.annotations, undefined);
 });
 
 test('refuses a termination grace period that does not outlast the heartbeat timeout or the drain', () => {
@@ -278,6 +410,31 @@ test('refuses a termination grace period that does not outlast the heartbeat tim
   ]);
   assert.notEqual(drain.status, 0);
   assert.match(drain.stderr, /must exceed worker\.shutdownGraceSeconds \(60\)/);
+  // Each pool is checked with its own values where it has them.
+  const gpu = helmTemplate([
+    '--set',
+    'gpuWorkers.enabled=true',
+    '--set',
+    'gpuWorkers.terminationGracePeriodSeconds=600',
+  ]);
+  assert.notEqual(gpu.status, 0);
+  assert.match(
+    gpu.stderr,
+    /gpuWorkers\.terminationGracePeriodSeconds \(600\) must exceed gpuWorkers\.shutdownGraceSeconds \(21600\)/,
+  );
+  const gpuHeartbeat = helmTemplate([
+    '--set',
+    'gpuWorkers.enabled=true',
+    '--set',
+    'gpuWorkers.terminationGracePeriodSeconds=120',
+    '--set',
+    'gpuWorkers.shutdownGraceSeconds=60',
+  ]);
+  assert.notEqual(gpuHeartbeat.status, 0);
+  assert.match(
+    gpuHeartbeat.stderr,
+    /gpuWorkers\.terminationGracePeriodSeconds \(120\) must be longer than worker\.activityHeartbeatTimeoutSeconds \(120\)/,
+  );
 });
 
 test('values.schema.json rejects bad values with the key named', () => {
@@ -288,6 +445,10 @@ test('values.schema.json rejects bad values with the key named', () => {
     [['--set', 'gpuWorkers.gpusPerPod=0'], /\/gpuWorkers\/gpusPerPod/],
     [['--set', 'cpuWorkers.replica=3'], /additional properties 'replica' not allowed/],
     [['--set', 'schedule.profile=huge'], /\/schedule\/profile/],
+    [['--set', 'schedule.scheduleToStartMinutes=-1'], /\/schedule\/scheduleToStartMinutes/],
+    // workflows/timeouts.ts refuses a heartbeat timeout under 10 s.
+    [['--set', 'worker.activityHeartbeatTimeoutSeconds=5'], /\/worker\/activityHeartbeatTimeoutSeconds/],
+    [['--set', 'gpuWorkers.autoscaling.scaleDown.podsPerPeriod=0'], /\/gpuWorkers\/autoscaling\/scaleDown/],
   ];
   for (const [args, message] of cases) {
     const r = helmTemplate(args);

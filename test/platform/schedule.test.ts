@@ -91,3 +91,68 @@ test('schedule: create → list (dlrec and temporal CLI) → trigger runs the sm
   assert.equal(missing.code, 1);
   assert.match(missing.stderr, /no schedule 'nightly'/);
 });
+
+test('schedule create: --heartbeat-timeout and --schedule-to-start reach the workflow input, checked first', async () => {
+  const base = ['schedule', 'create', '--cron', '0 3 * * 0', '--profile', 'smoke'];
+  // Refused before Temporal is dialled, as usage errors naming the flag.
+  const low = await runCli([...base, '--id', 'bad', '--heartbeat-timeout', '5'], env);
+  assert.equal(low.code, 2, low.stderr);
+  assert.match(low.stderr, /--heartbeat-timeout: timeouts\.heartbeatSeconds must be at least 10, got 5/);
+  const word = await runCli([...base, '--id', 'bad', '--schedule-to-start', 'soon'], env);
+  assert.equal(word.code, 2, word.stderr);
+  assert.match(word.stderr, /--schedule-to-start must be a number of minutes, got 'soon'/);
+  const negative = await runCli([...base, '--id', 'bad', '--schedule-to-start=-5'], env);
+  assert.equal(negative.code, 2, negative.stderr);
+  assert.match(negative.stderr, /--schedule-to-start: timeouts\.scheduleToStartMinutes must be 0 or more/);
+
+  const both = await runCli(
+    [...base, '--id', 'timed', '--heartbeat-timeout', '300', '--schedule-to-start', '90', '--json'],
+    env,
+  );
+  assert.equal(both.code, 0, both.stderr);
+  const input = [{ profile: 'smoke', timeouts: { heartbeatSeconds: 300, scheduleToStartMinutes: 90 } }];
+  assert.deepEqual(both.json<{ args: unknown }>().args, input);
+  const described = await runCli(['schedule', 'describe', 'timed', '--json'], env);
+  assert.deepEqual(described.json<{ args: unknown }>().args, input);
+
+  // Only the flags given travel; none: the input stays { profile }.
+  const one = await runCli([...base, '--id', 'timed-one', '--schedule-to-start', '0', '--json'], env);
+  assert.equal(one.code, 0, one.stderr);
+  assert.deepEqual(one.json<{ args: unknown }>().args, [
+    { profile: 'smoke', timeouts: { scheduleToStartMinutes: 0 } },
+  ]);
+
+  // --if-not-exists leaves a schedule as it is, and says when its input differs from the one asked for.
+  const same = await runCli(
+    [
+      ...base,
+      '--id',
+      'timed',
+      '--heartbeat-timeout',
+      '300',
+      '--schedule-to-start',
+      '90',
+      '--if-not-exists',
+      '--json',
+    ],
+    env,
+  );
+  assert.deepEqual(same.json<{ created: boolean; inputMatches: boolean }>(), {
+    created: false,
+    id: 'timed',
+    inputMatches: true,
+    args: input,
+  });
+  const changed = await runCli(
+    [...base, '--id', 'timed', '--heartbeat-timeout', '600', '--if-not-exists'],
+    env,
+  );
+  assert.equal(changed.code, 0, changed.stderr);
+  assert.match(
+    changed.stdout,
+    /schedule timed exists with input .*"heartbeatSeconds":300.*; unchanged, so .*"heartbeatSeconds":600/,
+  );
+
+  for (const id of ['timed', 'timed-one'])
+    assert.equal((await runCli(['schedule', 'delete', id], env)).code, 0);
+});

@@ -141,7 +141,8 @@ test('a smoke sweep interrupted half-way and restarted records every pair exactl
   const s = status.json<{ status: string; total: number; done: number; running: number }>();
   assert.equal(s.status, 'RUNNING');
   assert.equal(s.total, doneBefore.total);
-  const mtime = (key: string) => fs.statSync(path.join(home, 'artifacts', 'objects', key)).mtimeMs;
+  // A put writes the key's meta anew (the file store's commit): its mtime says whether a result was rewritten.
+  const mtime = (key: string) => fs.statSync(path.join(home, 'artifacts', 'meta', `${key}.json`)).mtimeMs;
   const finishedBefore = new Map(
     (await resultKeys()).filter((k) => !earlier.has(k)).map((k) => [k, mtime(k)]),
   );

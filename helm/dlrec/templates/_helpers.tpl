@@ -45,14 +45,51 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- printf "%s:%s" $repo (default (printf "%s-%s" .root.Chart.AppVersion .kind) $img.tag) -}}
 {{- end -}}
 
+{{/* A pool's drain settings: its own value, else worker.*. (dict "root" $ "pool" $pool "key" "shutdownGraceSeconds"). */}}
+{{- define "dlrec.poolGrace" -}}
+{{- $v := index .pool .key -}}
+{{- if kindIs "invalid" $v -}}{{- $v = index .root.Values.worker .key -}}{{- end -}}
+{{- int $v -}}
+{{- end -}}
+
 {{/* The grace periods must outlast the drain and the heartbeat timeout, or a scaled-down pod loses its epoch. */}}
 {{- define "dlrec.checkGrace" -}}
 {{- $w := .Values.worker -}}
-{{- if le (int $w.terminationGracePeriodSeconds) (int $w.activityHeartbeatTimeoutSeconds) -}}
-{{- fail (printf "worker.terminationGracePeriodSeconds (%v) must be longer than worker.activityHeartbeatTimeoutSeconds (%v), so that a pod being scaled down can checkpoint its epoch before it is killed" $w.terminationGracePeriodSeconds $w.activityHeartbeatTimeoutSeconds) -}}
+{{- range $kind := list "cpu" "gpu" }}
+{{- $pool := index $.Values (printf "%sWorkers" $kind) }}
+{{- if $pool.enabled }}
+{{- $tg := include "dlrec.poolGrace" (dict "root" $ "pool" $pool "key" "terminationGracePeriodSeconds") | int }}
+{{- $sg := include "dlrec.poolGrace" (dict "root" $ "pool" $pool "key" "shutdownGraceSeconds") | int }}
+{{- $tgName := ternary (printf "%sWorkers.terminationGracePeriodSeconds" $kind) "worker.terminationGracePeriodSeconds" (not (kindIs "invalid" $pool.terminationGracePeriodSeconds)) }}
+{{- $sgName := ternary (printf "%sWorkers.shutdownGraceSeconds" $kind) "worker.shutdownGraceSeconds" (not (kindIs "invalid" $pool.shutdownGraceSeconds)) }}
+{{- if le $tg (int $w.activityHeartbeatTimeoutSeconds) }}
+{{- fail (printf "%s (%d) must be longer than worker.activityHeartbeatTimeoutSeconds (%v), so that a pod being scaled down can checkpoint its epoch before it is killed" $tgName $tg $w.activityHeartbeatTimeoutSeconds) }}
+{{- end }}
+{{- if le $tg (add $sg 10) }}
+{{- fail (printf "%s (%d) must exceed %s (%d) by more than 10 s, so that cancelled activities can checkpoint before SIGKILL" $tgName $tg $sgName $sg) }}
+{{- end }}
+{{- end }}
+{{- end }}
 {{- end -}}
-{{- if le (int $w.terminationGracePeriodSeconds) (add (int $w.shutdownGraceSeconds) 10) -}}
-{{- fail (printf "worker.terminationGracePeriodSeconds (%v) must exceed worker.shutdownGraceSeconds (%v) by more than 10 s, so that cancelled activities can checkpoint before SIGKILL" $w.terminationGracePeriodSeconds $w.shutdownGraceSeconds) -}}
+
+{{/*
+A schedule starts RepositoryBuildWorkflow, whose workflows run on dlrec-cpu and whose training and encoder
+activities run on dlrec-gpu (workflows/queues.ts), whatever the profile: refuse one that no pool of this release
+serves, rather than registering builds that wait for ever.
+*/}}
+{{- define "dlrec.checkSchedule" -}}
+{{- $s := .Values.schedule -}}
+{{- if and $s.enabled (not $s.externalWorkers) -}}
+{{- $cpu := .Values.cpuWorkers -}}
+{{- $gpu := .Values.gpuWorkers -}}
+{{- $cpuServes := and $cpu.enabled (or $cpu.autoscaling.enabled (gt (int $cpu.replicas) 0)) -}}
+{{- $gpuServes := and $gpu.enabled (or $gpu.autoscaling.enabled (gt (int $gpu.replicas) 0)) -}}
+{{- if not $cpuServes -}}
+{{- fail (printf "schedule.enabled: the scheduled builds' workflows run on task queue dlrec-cpu, which no pool of this release serves (cpuWorkers.enabled=%v, cpuWorkers.replicas=%v). Enable the CPU pool, set schedule.externalWorkers=true if workers outside this release serve the queues, or set schedule.enabled=false" $cpu.enabled $cpu.replicas) -}}
+{{- end -}}
+{{- if not (or $gpuServes $cpu.serveGpuQueue) -}}
+{{- fail (printf "schedule.enabled: profile %q trains on task queue dlrec-gpu (every profile does), which no pool of this release serves. Set gpuWorkers.enabled=true (GPU nodes), or cpuWorkers.serveGpuQueue=true (train on the CPU pool: fine for smoke and mini, weeks for paper), or schedule.externalWorkers=true (GPU workers outside this release), or schedule.enabled=false" $s.profile) -}}
+{{- end -}}
 {{- end -}}
 {{- end -}}
 
