@@ -20,14 +20,14 @@ import {
 import {
   PROBE_VARIANTS,
   probeImages,
-  scoreProbes,
   siblingProbes,
   type FamilyProbeResult,
   type ProbeSet,
 } from '../src/ranker/family-probe';
 import type { RankerProfile } from '../src/profiles';
-import { loadRanker } from '../src/ranker/stored-ranker';
+import type { RankerJSON } from '../src/ranker/ranker';
 import { heartbeater, type ActivityDeps } from './context';
+import { runTask } from './threads';
 import { manifestOf } from './training';
 
 /** Which version of a derived dataset to use (the build profile's), as PrepareDatasetsWorkflow does. */
@@ -184,7 +184,6 @@ export function rankerActivities({ store }: ActivityDeps) {
         return { key, familyHitRate: stored.familyHitRate };
       }
       const beat = heartbeater(2_000);
-      const { ranker } = await loadRanker(store, input.ranker);
       const probes: ProbeSet[] = [];
       for (const name of input.datasets) {
         const manifest = await manifestOf(store, name, input.derived);
@@ -198,11 +197,18 @@ export function rankerActivities({ store }: ActivityDeps) {
         beat({ prepared: name });
       }
       probes.push(...(await siblingProbes(input.samples, input.seed)));
-      // Probe sets are drawn at `samples` images already: their features are the whole set's.
-      const result = scoreProbes(probes, input.ranker.families, (images) => {
-        beat({ probing: probes.length });
-        return ranker.similarity(imageSetFeatures(images)).similarity;
-      });
+      // Probe sets are drawn at `samples` images already: their features are the whole set's. Scored on a
+      // worker thread: at paper settings the members' predictions take tens of seconds.
+      const ranker = await getJSON<RankerJSON>(store, input.ranker.key);
+      const timer = setInterval(() => beat({ probing: probes.length }), 2_000);
+      let result: FamilyProbeResult;
+      try {
+        result = await runTask('probeFamilies', { ranker, probes, families: input.ranker.families }, (e) =>
+          beat(e),
+        );
+      } finally {
+        clearInterval(timer);
+      }
       await putJSON(store, key, result);
       return { key, familyHitRate: result.familyHitRate };
     },

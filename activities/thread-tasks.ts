@@ -3,6 +3,8 @@
  * `emit` for progress events, and returns its result. They load what they need (TensorFlow.js, the regressors)
  * inside the thread.
  */
+import type { ProbeSet } from '../src/ranker/family-probe';
+import type { RankerJSON } from '../src/ranker/ranker';
 import type { EpochReport, LanguageModelJSON } from '../src/encoder/language-model';
 import type {
   Word2VecConfig,
@@ -56,7 +58,31 @@ export interface EvaluationEvent {
   folds?: number;
 }
 
+export interface ProbeFamiliesInput {
+  ranker: RankerJSON;
+  probes: ProbeSet[];
+  families: Record<string, string>;
+}
+
 export const THREAD_TASKS = {
+  /** The ranker's family probe: features and similarity of every probe set (seconds to minutes of CPU). */
+  probeFamilies(input: ProbeFamiliesInput, emit: (e: { probed: number; of: number }) => void) {
+    const { DatasetSimilarityRanker } =
+      require('../src/ranker/ranker') as typeof import('../src/ranker/ranker');
+    const { imageSetFeatures } =
+      require('../src/ranker/image-features') as typeof import('../src/ranker/image-features');
+    const { scoreProbes } =
+      require('../src/ranker/family-probe') as typeof import('../src/ranker/family-probe');
+    const ranker = DatasetSimilarityRanker.fromJSON(input.ranker);
+    let probed = 0;
+    return Promise.resolve(
+      scoreProbes(input.probes, input.families, (images) => {
+        emit({ probed: ++probed, of: input.probes.length });
+        return ranker.similarity(imageSetFeatures(images)).similarity;
+      }),
+    );
+  },
+
   trainModel(job: TrainingJob, emit: (e: TrainEvent) => void): Promise<TrainingJobOutput> {
     return runTrainingJob(job, {
       onBatch: (epoch, batch, loss) => emit({ type: 'batch', epoch, batch, loss }),

