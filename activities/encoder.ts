@@ -18,7 +18,7 @@ import {
   type EncoderCorpus,
   type GeneratorFloor,
 } from '../src/encoder/experiment';
-import { modelSentenceGroups } from '../src/encoder/generation-corpus';
+import { modelSentenceGroupsYielding } from '../src/encoder/generation-corpus';
 import {
   LanguageModelEncoder,
   type EpochReport,
@@ -97,7 +97,7 @@ async function readCorpus(
   const manifest = (await store.exists(`${prefix}/manifest.json`))
     ? await getJSON<GenerationManifest>(store, `${prefix}/manifest.json`)
     : undefined;
-  const groups = modelSentenceGroups(
+  const groups = await modelSentenceGroupsYielding(
     (await store.get(sentencesKey)).toString('utf8'),
     modelsInfo ? (await store.get(modelsInfo.key)).toString('utf8') : undefined,
     manifest?.unkCopies ?? 0,

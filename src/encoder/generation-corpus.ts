@@ -16,21 +16,48 @@ export function sentenceLines(text: string): string[] {
 }
 
 export function modelSentenceGroups(sentencesText: string, modelsText?: string, unkCopies = 0): string[][] {
-  const sentences = sentenceLines(sentencesText);
-  if (!modelsText) return sentences.map((s) => [s]);
   const groups: string[][] = [];
+  for (const group of sentenceGroups(sentencesText, modelsText, unkCopies)) groups.push(group);
+  return groups;
+}
+
+/**
+ * The same, yielding to the event loop every `every` models: a paper corpus (190,000 models, 220 MB of specs)
+ * takes tens of seconds to re-tokenise, which on a worker's main thread would starve its heartbeats.
+ */
+export async function modelSentenceGroupsYielding(
+  sentencesText: string,
+  modelsText?: string,
+  unkCopies = 0,
+  every = 2_000,
+): Promise<string[][]> {
+  const groups: string[][] = [];
+  for (const group of sentenceGroups(sentencesText, modelsText, unkCopies)) {
+    if (groups.push(group) % every === 0) await new Promise((r) => setImmediate(r));
+  }
+  return groups;
+}
+
+function* sentenceGroups(sentencesText: string, modelsText?: string, unkCopies = 0): Generator<string[]> {
+  const sentences = sentenceLines(sentencesText);
+  if (!modelsText) {
+    for (const s of sentences) yield [s];
+    return;
+  }
   let at = 0;
+  let models = 0;
   for (const line of sentenceLines(modelsText)) {
     const spec = JSON.parse(line) as ArchitectureSpec;
     const originals = toSentences(spec);
     const size = originals.length * (1 + unkCopies);
     if (sentences[at] !== originals[0]) {
       throw new CorpusFormatError(
-        `sentences.txt line ${at + 1} does not start model ${groups.length + 1} of models.jsonl: ` +
+        `sentences.txt line ${at + 1} does not start model ${models + 1} of models.jsonl: ` +
           'the two files are not from the same generation run (regenerate with `dlrec generate`)',
       );
     }
-    groups.push(sentences.slice(at, at + size));
+    yield sentences.slice(at, at + size);
+    models++;
     at += size;
   }
   if (at !== sentences.length) {
@@ -39,5 +66,4 @@ export function modelSentenceGroups(sentencesText: string, modelsText?: string, 
         `(unkCopies ${unkCopies}): the files are not from the same generation run`,
     );
   }
-  return groups;
 }

@@ -2,29 +2,21 @@
 // CI-fast sizes and 512-d, then `dlrec encode` on NLDS, Keras and spec files and `dlrec encoder eval`.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { zooModel } from '../../src/arch';
 import { runCli } from '../helpers/cli';
-import { startTemporalServer, type TemporalDevServer } from '../helpers/services';
+import { temporalForTests } from '../helpers/services';
 
 // The paper implementation's NLDS example, shipped in the repository (test/fixtures/reference, Apache-2.0).
 const NLDS = path.join('test', 'fixtures', 'reference', 'nlds-example.json');
 const KERAS = path.join('test', 'fixtures', 'arch', 'keras2-sequential.json');
 
-let temporal: TemporalDevServer;
-const root = fs.mkdtempSync(path.join(os.tmpdir(), 'dlrec-encoder-cli-'));
-before(async () => {
-  temporal = await startTemporalServer();
-});
-after(async () => {
-  await temporal?.stop();
-  fs.rmSync(root, { recursive: true, force: true });
-});
+const services = temporalForTests('encoder-cli');
+const { root } = services;
 
 test('encoder train (default: smoke corpus, 512-d) → encode NLDS/Keras/spec files → encoder eval', async () => {
-  const env = { TEMPORAL_ADDRESS: temporal.address, DLREC_HOME: path.join(root, 'home') };
+  const env = { TEMPORAL_ADDRESS: services.temporal.address, DLREC_HOME: path.join(root, 'home') };
   assert.ok(fs.existsSync(NLDS), `${NLDS} must be in the repository`);
   const spec = path.join(root, 'vgg16.json');
   fs.writeFileSync(spec, JSON.stringify(zooModel('vgg16')));

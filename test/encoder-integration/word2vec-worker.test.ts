@@ -4,9 +4,8 @@
 // and this process's event loop — the worker's — never stalls. Sized to run ~30 s of word2vec on this machine.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { Client, Connection } from '@temporalio/client';
@@ -19,19 +18,12 @@ import { PROFILES } from '../../src/profiles';
 import { startWorkers, type RunningWorkers } from '../../workers/worker';
 import { EncoderWorkflow } from '../../workflows';
 import { CPU_QUEUE } from '../../workflows/queues';
-import { startTemporalServer, type TemporalDevServer } from '../helpers/services';
+import { temporalForTests } from '../helpers/services';
 
 const FIT_SECONDS = 30;
 
-let temporal: TemporalDevServer;
-const root = fs.mkdtempSync(path.join(os.tmpdir(), 'dlrec-w2v-worker-'));
-before(async () => {
-  temporal = await startTemporalServer();
-});
-after(async () => {
-  await temporal?.stop();
-  fs.rmSync(root, { recursive: true, force: true });
-});
+const services = temporalForTests('w2v-worker');
+const { root } = services;
 
 /**
  * Watches the health file's age from a thread of its own every 100 ms: a watcher on this thread would be blind
@@ -96,10 +88,10 @@ test('a long word2vec activity heartbeats its progress and the worker health fil
 
   const healthFile = path.join(root, 'worker.alive');
   process.env.DLREC_HEALTH_FILE = healthFile;
-  const target = { address: temporal.address, namespace: 'default', external: true };
+  const target = { address: services.temporal.address, namespace: 'default', external: true };
   // The CPU queue only: the language model that follows word2vec waits for a GPU worker that never comes.
   const workers: RunningWorkers = await startWorkers({ target, store, queue: 'cpu' });
-  const connection = await Connection.connect({ address: temporal.address });
+  const connection = await Connection.connect({ address: services.temporal.address });
   const client = new Client({ connection });
   try {
     const health = watchHealthFile(healthFile);

@@ -3,24 +3,16 @@
 // registered dataset, `evaluate --json`, `report`; and a second `build` that resumes instead of redoing work.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { PROFILES } from '../../src/profiles';
 import { makeZip } from '../datasets/helpers';
 import { runCli } from '../helpers/cli';
 import { writeDigitFolder, writeNoiseFolder } from '../helpers/images';
-import { startTemporalServer, type TemporalDevServer } from '../helpers/services';
+import { temporalForTests } from '../helpers/services';
 
-let temporal: TemporalDevServer;
-const root = fs.mkdtempSync(path.join(os.tmpdir(), 'dlrec-build-e2e-'));
-before(async () => {
-  temporal = await startTemporalServer();
-});
-after(async () => {
-  await temporal?.stop();
-  fs.rmSync(root, { recursive: true, force: true });
-});
+const services = temporalForTests('build-e2e');
+const { root } = services;
 
 interface RecommendOutput {
   images: { read: number; skipped: number; skippedReasons: Record<string, number> };
@@ -71,7 +63,7 @@ function checkRecommendations(out: RecommendOutput, datasets: string[], top: num
 }
 
 test('build --profile smoke → recommend (folder, zip, dataset) → evaluate → report; a re-run resumes', async () => {
-  const env = { TEMPORAL_ADDRESS: temporal.address, DLREC_HOME: path.join(root, 'home') };
+  const env = { TEMPORAL_ADDRESS: services.temporal.address, DLREC_HOME: path.join(root, 'home') };
   const folder = path.join(root, 'digits');
   await writeDigitFolder(folder);
 

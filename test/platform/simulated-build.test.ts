@@ -3,25 +3,17 @@
 // and the guard that keeps simulated and real builds out of one home.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { FileArtifactStore } from '../../infra/store';
 import { runCli } from '../helpers/cli';
-import { startTemporalServer, type TemporalDevServer } from '../helpers/services';
+import { temporalForTests } from '../helpers/services';
 
-let temporal: TemporalDevServer;
-const root = fs.mkdtempSync(path.join(os.tmpdir(), 'dlrec-simulated-build-'));
-before(async () => {
-  temporal = await startTemporalServer();
-});
-after(async () => {
-  await temporal?.stop();
-  fs.rmSync(root, { recursive: true, force: true });
-});
+const services = temporalForTests('simulated-build');
+const { root } = services;
 
 test('a simulated smoke build runs to its report, which measures the recovery of the law', async () => {
-  const env = { TEMPORAL_ADDRESS: temporal.address, DLREC_HOME: path.join(root, 'sim') };
+  const env = { TEMPORAL_ADDRESS: services.temporal.address, DLREC_HOME: path.join(root, 'sim') };
   const built = await runCli(
     [
       'build',
@@ -70,7 +62,7 @@ test('a home with real builds refuses a simulated build', async () => {
   const home = path.join(root, 'real');
   await new FileArtifactStore(path.join(home, 'artifacts')).put('builds/dlrec-build-smoke.json', '{}');
   const sim = await runCli(['build', '--profile', 'smoke', '--simulate', '--json'], {
-    TEMPORAL_ADDRESS: temporal.address,
+    TEMPORAL_ADDRESS: services.temporal.address,
     DLREC_HOME: home,
   });
   assert.notEqual(sim.code, 0);

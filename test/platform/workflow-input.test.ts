@@ -2,33 +2,24 @@
 // workflow tasks forever (a run started from the Temporal UI with a typo would otherwise hang, and a schedule's
 // overlap policy would skip every later run).
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { ApplicationFailure, Client, Connection, WorkflowFailedError } from '@temporalio/client';
 import { FileArtifactStore } from '../../infra/store';
 import { RepositoryBuildWorkflow, TrainRankerWorkflow } from '../../workflows';
 import { CPU_QUEUE } from '../../workflows/queues';
 import { withWorkers } from '../../workers/worker';
-import { startTemporalServer, type TemporalDevServer } from '../helpers/services';
+import { temporalForTests } from '../helpers/services';
 import type { BuildInput } from '../../workflows/build';
 import type { RankerWorkflowInput } from '../../workflows/ranker';
 
-let temporal: TemporalDevServer;
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dlrec-wf-input-'));
-before(async () => {
-  temporal = await startTemporalServer();
-});
-after(async () => {
-  await temporal?.stop();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+const services = temporalForTests('wf-input');
+const { root: dir } = services;
 
 async function failureOf(start: (client: Client) => Promise<unknown>): Promise<ApplicationFailure> {
-  const connection = await Connection.connect({ address: temporal.address });
+  const connection = await Connection.connect({ address: services.temporal.address });
   const client = new Client({ connection });
-  const target = { address: temporal.address, namespace: 'default', external: true };
+  const target = { address: services.temporal.address, namespace: 'default', external: true };
   try {
     return await withWorkers({ target, store: new FileArtifactStore(path.join(dir, 'store')) }, async () => {
       const err = await start(client).then(

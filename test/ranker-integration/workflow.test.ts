@@ -1,26 +1,17 @@
 // TrainRankerWorkflow through the real CLI against a private Temporal dev server, then `dlrec similarity` on a
 // folder of real PNG files (MNIST digits written with sharp) and on a dataset name.
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { runCli } from '../helpers/cli';
 import { writeDigitFolder } from '../helpers/images';
-import { startTemporalServer, type TemporalDevServer } from '../helpers/services';
+import { temporalForTests } from '../helpers/services';
 
-let temporal: TemporalDevServer;
-const root = fs.mkdtempSync(path.join(os.tmpdir(), 'dlrec-ranker-wf-'));
-before(async () => {
-  temporal = await startTemporalServer();
-});
-after(async () => {
-  await temporal?.stop();
-  fs.rmSync(root, { recursive: true, force: true });
-});
+const services = temporalForTests('ranker-wf');
+const { root } = services;
 
 test('ranker train (workflow) → similarity of a PNG folder and of a dataset; re-running resumes', async () => {
-  const env = { TEMPORAL_ADDRESS: temporal.address, DLREC_HOME: path.join(root, 'home') };
+  const env = { TEMPORAL_ADDRESS: services.temporal.address, DLREC_HOME: path.join(root, 'home') };
   const folder = path.join(root, 'digits');
   await writeDigitFolder(folder);
 

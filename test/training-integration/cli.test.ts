@@ -1,27 +1,17 @@
 // `dlrec train` through a private Temporal dev server (TrainModelWorkflow + the in-process worker) and the
 // sweep commands' answers for campaigns that do not exist.
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { FileArtifactStore, getJSON } from '../../infra/store';
 import { BACKEND_ORDER } from '../../src/training/backend';
 import { runCli } from '../helpers/cli';
-import { startTemporalServer, type TemporalDevServer } from '../helpers/services';
+import { temporalForTests } from '../helpers/services';
 
-let temporal: TemporalDevServer;
-const home = fs.mkdtempSync(path.join(os.tmpdir(), 'dlrec-train-cli-'));
-const env = () => ({ TEMPORAL_ADDRESS: temporal.address, DLREC_HOME: home, DLREC_STORE: '' });
-
-before(async () => {
-  temporal = await startTemporalServer();
-});
-after(async () => {
-  await temporal?.stop();
-  fs.rmSync(home, { recursive: true, force: true });
-});
+const services = temporalForTests('train-cli');
+const { root: home } = services;
+const env = () => ({ TEMPORAL_ADDRESS: services.temporal.address, DLREC_HOME: home, DLREC_STORE: '' });
 
 test('dlrec train --model zoo:lenet5 --dataset mnist --json: the result, TF.js weights, idempotent', async () => {
   const args = [

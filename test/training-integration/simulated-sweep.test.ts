@@ -1,10 +1,8 @@
 // The simulated trainer: its law, its resumable checkpoints, and a simulated sweep on real Temporal with injected
 // faults (every pair recorded once, accuracies equal to the law's) and the sweep's stop on too many failures.
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { ApplicationFailure, Client, Connection, WorkflowFailedError } from '@temporalio/client';
 import { FileArtifactStore } from '../../infra/store';
 import { resolvePair, type TrainModelInput } from '../../activities/training';
@@ -15,19 +13,12 @@ import { TrainingSweepWorkflow } from '../../workflows';
 import { CPU_QUEUE } from '../../workflows/queues';
 import { trainInputFor } from '../../workflows/training-plan';
 import { withWorkers } from '../../workers/worker';
-import { startTemporalServer, type TemporalDevServer } from '../helpers/services';
+import { temporalForTests } from '../helpers/services';
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dlrec-simulated-'));
+const services = temporalForTests('simulated');
+const { root: dir } = services;
 const store = new FileArtifactStore(path.join(dir, 'store'));
 const derived = { perClass: { train: 20, test: 10 }, seed: 1 };
-let temporal: TemporalDevServer;
-before(async () => {
-  temporal = await startTemporalServer();
-});
-after(async () => {
-  await temporal?.stop();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
 
 test('the law: deterministic, within [chance, 0.995], bigger models better, same-family sources help', () => {
   const target = { name: 'cifar-10', family: 'objects', classes: 10 };
@@ -88,9 +79,9 @@ test('a simulated pair resumes from its checkpoint after a fault and ends as an 
 });
 
 async function withClient<T>(fn: (client: Client) => Promise<T>): Promise<T> {
-  const connection = await Connection.connect({ address: temporal.address });
+  const connection = await Connection.connect({ address: services.temporal.address });
   const client = new Client({ connection });
-  const target = { address: temporal.address, namespace: 'default', external: true };
+  const target = { address: services.temporal.address, namespace: 'default', external: true };
   try {
     return await withWorkers({ target, store, concurrency: 4 }, () => fn(client));
   } finally {
