@@ -1,8 +1,10 @@
 #!/usr/bin/env node
-// `npm run setup`, second half: the external tools dlrec and its tests need, into the ignored .tools/bin.
-// Idempotent: a tool already there (or on PATH, for temporal) is kept; each step says what it does.
+// `npm run setup`: the npm dependencies (with --npm-install) and the external tools dlrec and its tests need, into
+// the ignored .tools/bin. Idempotent: a tool already there (or on PATH, for temporal) is kept; each step says what
+// it does. npm's install runs while the wheels download and Go builds kubeconform (on a new machine both take a
+// minute or more); only the TensorFlow binding, built against node_modules, waits for it.
 'use strict';
-const { spawnSync } = require('node:child_process');
+const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 
@@ -15,6 +17,26 @@ fs.mkdirSync(bin, { recursive: true });
 
 const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' }).status === 0;
 const say = (msg) => console.log(`[setup] ${msg}`);
+
+/** `npm install` in the background; resolves to its exit code. */
+function npmInstall() {
+  if (!process.argv.includes('--npm-install')) return Promise.resolve(0);
+  const t0 = Date.now();
+  const child = spawn('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  return new Promise((resolve) => {
+    child.on('error', () => resolve(1));
+    child.on('exit', (code) => {
+      say(
+        `npm install: ${code === 0 ? 'done' : `failed (exit ${code})`} in ${Math.round((Date.now() - t0) / 1000)} s`,
+      );
+      resolve(code ?? 1);
+    });
+  });
+}
+const npmDone = npmInstall();
 
 const toolsFile = JSON.parse(fs.readFileSync(path.join(__dirname, 'tools.json'), 'utf8'));
 
@@ -106,42 +128,52 @@ for (const c of toolsFile.commands ?? []) {
   }
 }
 
-// Debian's Chromium renders and tests the HTML report; installed where apt-get works (CI, developer machines as root).
-if (!has('chromium') && has('apt-get') && process.getuid && process.getuid() === 0) {
-  say('chromium: apt-get install chromium (for the report test)');
-  spawnSync(
-    'sh',
-    ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null'],
+async function finish() {
+  if ((await npmDone) !== 0) {
+    console.error('[setup] npm install failed: see its output above (is the npm registry reachable?)');
+    process.exit(1);
+  }
+  // Debian's Chromium renders and tests the HTML report; installed where apt-get works (CI, developer machines as root).
+  if (!has('chromium') && has('apt-get') && process.getuid && process.getuid() === 0) {
+    say('chromium: apt-get install chromium (for the report test)');
+    spawnSync(
+      'sh',
+      [
+        '-c',
+        'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null',
+      ],
+      {
+        stdio: 'inherit',
+      },
+    );
+  }
+
+  // tf.js' native TensorFlow backend, built against the pinned tensorflow-cpu wheel: about 2x the wasm backend's
+  // training speed. Optional: without it training uses wasm, and this says why.
+  const native = spawnSync(
+    process.execPath,
+    [path.join(__dirname, 'native-tensorflow.js'), '--variant', 'cpu'],
     {
       stdio: 'inherit',
+      cwd: root,
     },
   );
+  if (native.status !== 0) say('tensorflow: training will use the wasm backend (see the line above for why)');
+  if (failed.length) {
+    for (const t of failed) {
+      console.error(`[setup] could not install ${t.name} (${t.module}).`);
+    }
+    if (failed.some((t) => t.name === 'temporal')) {
+      console.error(
+        '[setup] Install the Temporal CLI by hand: https://docs.temporal.io/cli#install (brew install temporal,',
+      );
+      console.error(
+        '[setup] or download it from https://temporal.download/cli/archive/latest), or install Go ≥1.23 and re-run.',
+      );
+    }
+    process.exit(1);
+  }
+  say(`tools ready in ${path.relative(root, bin)} (${Math.round((Date.now() - started) / 1000)} s)`);
 }
 
-// tf.js' native TensorFlow backend, built against the pinned tensorflow-cpu wheel: about 2x the wasm backend's
-// training speed. Optional: without it training uses wasm, and this says why.
-const native = spawnSync(
-  process.execPath,
-  [path.join(__dirname, 'native-tensorflow.js'), '--variant', 'cpu'],
-  {
-    stdio: 'inherit',
-    cwd: root,
-  },
-);
-if (native.status !== 0) say('tensorflow: training will use the wasm backend (see the line above for why)');
-
-if (failed.length) {
-  for (const t of failed) {
-    console.error(`[setup] could not install ${t.name} (${t.module}).`);
-  }
-  if (failed.some((t) => t.name === 'temporal')) {
-    console.error(
-      '[setup] Install the Temporal CLI by hand: https://docs.temporal.io/cli#install (brew install temporal,',
-    );
-    console.error(
-      '[setup] or download it from https://temporal.download/cli/archive/latest), or install Go ≥1.23 and re-run.',
-    );
-  }
-  process.exit(1);
-}
-say(`tools ready in ${path.relative(root, bin)} (${Math.round((Date.now() - started) / 1000)} s)`);
+finish();
