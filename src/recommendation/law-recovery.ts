@@ -14,7 +14,7 @@ export interface LawRecovery {
   mae: number;
   /** The same τ for the measured accuracies themselves: the ceiling that test-set noise leaves. */
   measuredKendall: number;
-  /** τ of a prediction by the architecture's mean law accuracy on the *other* datasets (leave-one-out). */
+  /** τ of a prediction by the architecture's mean measured accuracy on the *other* datasets (leave-one-out). */
   architectureMeanKendall: number;
   perTarget: Record<string, { kendall: number; mae: number; n: number }>;
 }
@@ -61,12 +61,12 @@ export function lawRecovery(results: CampaignResult[], predictions: PredictionRe
         laws,
       ),
     );
-    // Nothing learned from the target: each architecture's mean law accuracy on the other datasets.
+    // Nothing learned from the target: each architecture's mean measured accuracy on the other datasets.
     const others = new Map<string, number[]>();
     for (const r of results)
       if (r.law !== undefined && r.dataset !== target) {
         const a = `${r.architecture}${r.source ? '@ft' : ''}`;
-        others.set(a, [...(others.get(a) ?? []), r.law]);
+        others.set(a, [...(others.get(a) ?? []), r.accuracy]);
       }
     archMean.push(
       kendallTauB(
