@@ -44,7 +44,12 @@ test('both images install without install scripts and never download libtensorfl
     assert.doesNotMatch(text, /storage\.googleapis|tf-builds|curl |wget /, f);
   }
   assert.match(read('Dockerfile.cpu'), /native-tensorflow\.js --variant cpu/);
-  assert.match(pkg.scripts.setup, /--ignore-scripts/);
+  // `npm run setup` runs npm's install from scripts/setup-tools.js (beside the tool downloads).
+  assert.match(pkg.scripts.setup, /setup-tools\.js --npm-install/);
+  assert.match(
+    read('scripts/setup-tools.js'),
+    /\['install', '--no-audit', '--no-fund', '--ignore-scripts'\]/,
+  );
 });
 
 test('scripts/tools.json pins every wheel by file name, version and sha256', () => {
