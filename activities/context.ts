@@ -31,3 +31,32 @@ export function heartbeater(everyMs = 5_000): (details?: unknown) => void {
     }
   };
 }
+
+/**
+ * Runs `work` while heartbeating its latest progress: on every report (throttled to `everyMs`) and on a timer every
+ * `everyMs`, so a step that reports nothing for a while (a fit on a worker thread, a conversion) still beats.
+ */
+export async function withHeartbeats<T, P = unknown>(
+  initial: P,
+  work: (report: (progress: P) => void) => Promise<T>,
+  everyMs = 2_000,
+): Promise<T> {
+  const beat = heartbeater(everyMs);
+  let progress = initial;
+  beat(progress);
+  const timer = setInterval(() => beat(progress), everyMs);
+  try {
+    return await work((p) => beat((progress = p)));
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+/** This activity's attempt (1 outside an activity, e.g. in domain tests). */
+export function activityAttempt(): number {
+  try {
+    return Context.current().info.attempt;
+  } catch {
+    return 1;
+  }
+}

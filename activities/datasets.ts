@@ -20,7 +20,7 @@ import { downloadBasename } from '../src/datasets/mirror';
 import { DATASETS_PREFIX, recipeHash } from '../src/datasets/store';
 import type { DatasetsProfile } from '../src/profiles';
 import { getJSON, putJSON, type ArtifactStore } from '../infra/store';
-import { heartbeater, type ActivityDeps } from './context';
+import { withHeartbeats, type ActivityDeps } from './context';
 
 export interface PreparedDataset {
   name: string;
@@ -186,53 +186,50 @@ export function datasetActivities({ store }: ActivityDeps) {
      */
     async prepareDataset(input: { name: string; datasets: DatasetsProfile }): Promise<PreparedDataset> {
       const { name, datasets } = input;
-      const beat = heartbeater();
-      let last: Record<string, unknown> = { phase: 'start', dataset: name };
-      const report = (details: Record<string, unknown>) => {
-        last = details;
-        beat(details);
-      };
-      // Conversion and local builds report nothing for a while: keep the heartbeat going meanwhile.
-      const keepAlive = setInterval(() => beat(last), 10_000);
-      try {
-        const entry = findEntry(name);
-        const mirror = datasets.mirror;
-        const mirrored = mirror?.files[name];
-        if (!entry) {
-          if (mirrored)
-            throw unavailable(
-              `dataset '${name}' is on the mirror ${mirror.baseUrl} but not in the registry: a mirror serves ` +
-                `registry datasets only (the registry knows their format); add it to src/datasets/registry.json`,
-            );
-          const m = await readManifest(store, name);
-          if (!m)
-            throw unavailable(
-              `unknown dataset '${name}': not in the registry (${registryEntries()
-                .map((e) => e.name)
-                .join(', ')}) and not added to this store; correct the profile's datasets.names or add it ` +
-                `with 'dlrec datasets add ${name} <folder or zip>'`,
-            );
-          return summary(m);
-        }
-        if (mirrored) {
-          if (mirrored.length === 0)
-            throw unavailable(`dataset '${name}': the mirror ${mirror.baseUrl} lists no files for it`);
-          return await fetchAndStore(store, entry, mirrored, 'mirror', report);
-        }
-        if (availability(entry) === 'needs-download') {
-          if (mirror)
-            throw unavailable(
-              `dataset '${name}' must be downloaded, and the mirror ${mirror.baseUrl} does not list it ` +
-                `(it lists ${Object.keys(mirror.files).join(', ') || 'nothing'}): add its files to the mirror's ` +
-                `table, or drop datasets.mirror to download from the registry's URLs`,
-            );
-          return await fetchAndStore(store, entry, entry.files ?? [], 'registry', report);
-        }
-        const derived = entry.derived ? { perClass: datasets.derivedPerClass, seed: datasets.seed } : {};
-        return summary(await ensureDataset(store, name, derived));
-      } finally {
-        clearInterval(keepAlive);
-      }
+      // Conversion and local builds report nothing for a while: the heartbeat keeps going meanwhile.
+      return withHeartbeats<PreparedDataset, Record<string, unknown>>(
+        { phase: 'start', dataset: name },
+        async (report) => {
+          const entry = findEntry(name);
+          const mirror = datasets.mirror;
+          const mirrored = mirror?.files[name];
+          if (!entry) {
+            if (mirrored)
+              throw unavailable(
+                `dataset '${name}' is on the mirror ${mirror.baseUrl} but not in the registry: a mirror serves ` +
+                  `registry datasets only (the registry knows their format); add it to src/datasets/registry.json`,
+              );
+            const m = await readManifest(store, name);
+            if (!m)
+              throw unavailable(
+                `unknown dataset '${name}': not in the registry (${registryEntries()
+                  .map((e) => e.name)
+                  .join(
+                    ', ',
+                  )}) and not added to this store; correct the profile's datasets.names or add it ` +
+                  `with 'dlrec datasets add ${name} <folder or zip>'`,
+              );
+            return summary(m);
+          }
+          if (mirrored) {
+            if (mirrored.length === 0)
+              throw unavailable(`dataset '${name}': the mirror ${mirror.baseUrl} lists no files for it`);
+            return await fetchAndStore(store, entry, mirrored, 'mirror', report);
+          }
+          if (availability(entry) === 'needs-download') {
+            if (mirror)
+              throw unavailable(
+                `dataset '${name}' must be downloaded, and the mirror ${mirror.baseUrl} does not list it ` +
+                  `(it lists ${Object.keys(mirror.files).join(', ') || 'nothing'}): add its files to the mirror's ` +
+                  `table, or drop datasets.mirror to download from the registry's URLs`,
+              );
+            return await fetchAndStore(store, entry, entry.files ?? [], 'registry', report);
+          }
+          const derived = entry.derived ? { perClass: datasets.derivedPerClass, seed: datasets.seed } : {};
+          return summary(await ensureDataset(store, name, derived));
+        },
+        5_000,
+      );
     },
   };
 }

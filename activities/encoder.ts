@@ -37,8 +37,9 @@ import { Word2Vec, type Word2VecProgress } from '../src/encoder/word2vec';
 import { PROFILES } from '../src/profiles';
 import { initBackend } from '../src/training/backend';
 import { getJSON, putJSON, type ArtifactStore } from '../infra/store';
-import { heartbeater, type ActivityDeps } from './context';
+import { heartbeater, withHeartbeats, type ActivityDeps } from './context';
 import type { LanguageModelEvent } from './thread-tasks';
+import { simulatedEpoch } from './training-simulated';
 import { runTask } from './threads';
 
 /** Models encoded between heartbeats (and event-loop yields) in encodeModels. */
@@ -160,22 +161,20 @@ export function encoderActivities({ store }: ActivityDeps) {
       profile: EncoderProfile;
     }): Promise<Word2VecSummary> {
       const { generationPrefix, profile } = input;
-      const beat = heartbeater(2_000);
-      let progress: Partial<Word2VecProgress> & { stage: string } = { stage: 'reading corpus' };
-      beat(progress);
-      const timer = setInterval(() => beat(progress), 2_000);
-      try {
+      type Progress = Partial<Word2VecProgress> & { stage: string };
+      return withHeartbeats<Word2VecSummary, Progress>({ stage: 'reading corpus' }, async (report) => {
         const { corpus, contentId } = await readCorpus(store, generationPrefix, profile);
         const word2vecKey = hashOf(['word2vec', contentId, profile.word2vec, splitOf(profile)]);
         const summaryKey = keys.word2vecSummary(word2vecKey);
-        if (await store.exists(summaryKey)) return await getJSON<Word2VecSummary>(store, summaryKey);
-        progress = { stage: 'word2vec' };
+        if (await store.exists(summaryKey)) return getJSON<Word2VecSummary>(store, summaryKey);
+        let fitting: Progress = { stage: 'word2vec' };
+        report(fitting);
         const { model, fit } = await runTask(
           'fitWord2Vec',
           { config: profile.word2vec, sentences: corpus.train },
-          (p) => beat((progress = { stage: 'word2vec', ...p })),
+          (p) => report((fitting = { stage: 'word2vec', ...p })),
         );
-        progress = { ...progress, stage: 'storing' };
+        report({ ...fitting, stage: 'storing' });
         await putJSON(store, keys.word2vec(word2vecKey), model);
         const summary: Word2VecSummary = {
           word2vecKey,
@@ -190,9 +189,7 @@ export function encoderActivities({ store }: ActivityDeps) {
         };
         await putJSON(store, summaryKey, summary); // last: its presence marks the step done
         return summary;
-      } finally {
-        clearInterval(timer);
-      }
+      });
     },
 
     /**
@@ -396,11 +393,7 @@ async function simulateLanguageModel(
   const model = { ...job.model, history: [...job.model.history] };
   for (let epoch = model.epoch + 1; epoch <= job.epochs; epoch++) {
     const t0 = performance.now();
-    const end = Date.now() + sim.maxEpochSeconds * 1000;
-    while (Date.now() < end) {
-      onEvent({ type: 'batch', batch: 0, batches: 1 });
-      await new Promise((r) => setTimeout(r, Math.min(1_000, Math.max(0, end - Date.now()))));
-    }
+    await simulatedEpoch(sim.maxEpochSeconds * 1000, () => onEvent({ type: 'batch', batch: 0, batches: 1 }));
     const report = {
       epoch,
       trainLoss: NaN,

@@ -26,7 +26,7 @@ import {
 } from '../src/ranker/family-probe';
 import type { RankerProfile } from '../src/profiles';
 import type { RankerJSON } from '../src/ranker/ranker';
-import { heartbeater, type ActivityDeps } from './context';
+import { withHeartbeats, type ActivityDeps } from './context';
 import { runTask } from './threads';
 import { manifestOf } from './training';
 
@@ -129,16 +129,8 @@ const fitSettings = (p: RankerProfile) => ({
   seed: p.seed,
 });
 
-/** Heartbeats every 10 s while `work` runs (on a thread, so this event loop is free to do it). */
-async function whileBeating<T>(work: () => Promise<T>): Promise<T> {
-  const beat = heartbeater(5_000);
-  const timer = setInterval(() => beat(), 10_000);
-  try {
-    return await work();
-  } finally {
-    clearInterval(timer);
-  }
-}
+/** Heartbeats while `work` runs (on a thread, so this event loop is free to do it). */
+const whileBeating = <T>(work: () => Promise<T>): Promise<T> => withHeartbeats(undefined, work, 5_000);
 
 export function rankerActivities({ store }: ActivityDeps) {
   return {
@@ -183,32 +175,29 @@ export function rankerActivities({ store }: ActivityDeps) {
         const stored = await getJSON<FamilyProbeResult>(store, key);
         return { key, familyHitRate: stored.familyHitRate };
       }
-      const beat = heartbeater(2_000);
-      const probes: ProbeSet[] = [];
-      for (const name of input.datasets) {
-        const manifest = await manifestOf(store, name, input.derived);
-        const test = await readSplit(store, manifest, 'test');
-        for (const variant of PROBE_VARIANTS)
-          probes.push({
-            name: `${name}/${variant}`,
-            family: manifest.family,
-            images: probeImages(test, variant, input.samples, input.seed),
-          });
-        beat({ prepared: name });
-      }
-      probes.push(...(await siblingProbes(input.samples, input.seed)));
-      // Probe sets are drawn at `samples` images already: their features are the whole set's. Scored on a
-      // worker thread: at paper settings the members' predictions take tens of seconds.
-      const ranker = await getJSON<RankerJSON>(store, input.ranker.key);
-      const timer = setInterval(() => beat({ probing: probes.length }), 2_000);
-      let result: FamilyProbeResult;
-      try {
-        result = await runTask('probeFamilies', { ranker, probes, families: input.ranker.families }, (e) =>
-          beat(e),
-        );
-      } finally {
-        clearInterval(timer);
-      }
+      const result = await withHeartbeats<FamilyProbeResult, unknown>(
+        { probing: 'preparing' },
+        async (report) => {
+          const probes: ProbeSet[] = [];
+          for (const name of input.datasets) {
+            const manifest = await manifestOf(store, name, input.derived);
+            const test = await readSplit(store, manifest, 'test');
+            for (const variant of PROBE_VARIANTS)
+              probes.push({
+                name: `${name}/${variant}`,
+                family: manifest.family,
+                images: probeImages(test, variant, input.samples, input.seed),
+              });
+            report({ prepared: name });
+          }
+          probes.push(...(await siblingProbes(input.samples, input.seed)));
+          // Probe sets are drawn at `samples` images already: their features are the whole set's. Scored on a
+          // worker thread: at paper settings the members' predictions take tens of seconds.
+          const ranker = await getJSON<RankerJSON>(store, input.ranker.key);
+          report({ probing: probes.length });
+          return runTask('probeFamilies', { ranker, probes, families: input.ranker.families }, report);
+        },
+      );
       await putJSON(store, key, result);
       return { key, familyHitRate: result.familyHitRate };
     },

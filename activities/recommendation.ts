@@ -16,7 +16,7 @@ import { campaignResult } from './training-campaign';
 import { renderReport } from '../src/report';
 import type { ReportData } from '../src/report/types';
 import { getJSON, putJSON, type ArtifactStore } from '../infra/store';
-import { heartbeater, type ActivityDeps } from './context';
+import { withHeartbeats, type ActivityDeps } from './context';
 import type { EvaluationEvent, RepositoryData } from './thread-tasks';
 import { runTask } from './threads';
 import type { TransferabilityFile } from './transferability';
@@ -118,16 +118,9 @@ async function fitOnThread<T>(
   load: () => Promise<RepositoryData>,
   fit: (data: RepositoryData, onEvent: (e: EvaluationEvent) => void) => Promise<T>,
 ): Promise<T> {
-  const beat = heartbeater(2_000);
-  let progress: EvaluationEvent = { step: 'loading the repository' };
-  beat(progress);
-  const timer = setInterval(() => beat(progress), 2_000);
-  try {
-    const data = await load();
-    return await fit(data, (e) => beat((progress = e)));
-  } finally {
-    clearInterval(timer);
-  }
+  return withHeartbeats<T, EvaluationEvent>({ step: 'loading the repository' }, async (report) =>
+    fit(await load(), report),
+  );
 }
 
 export function recommendationActivities({ store }: ActivityDeps) {

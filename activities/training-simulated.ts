@@ -15,17 +15,9 @@ import {
   measuredAccuracy,
   type SimulatedTraining,
 } from '../src/training/simulation';
-import { heartbeater } from './context';
+import { activityAttempt, heartbeater } from './context';
 import type { ResolvedPair, TrainModelResult } from './training';
 import { trainingKeys } from './training-keys';
-
-function activityAttempt(): number {
-  try {
-    return Context.current().info.attempt;
-  } catch {
-    return 1;
-  }
-}
 
 /** Waits `ms`, cancellable inside an activity (a cancelled or timed-out attempt stops at once). */
 async function wait(ms: number): Promise<void> {
@@ -39,17 +31,29 @@ async function wait(ms: number): Promise<void> {
   else await new Promise((r) => setTimeout(r, ms));
 }
 
+/**
+ * One simulated epoch of `ms`: `tick` (a heartbeat, a progress event) at least every second meanwhile.
+ * Cancellable inside an activity.
+ */
+export async function simulatedEpoch(ms: number, tick: () => void): Promise<void> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    tick();
+    await wait(Math.min(1_000, end - Date.now()));
+  }
+}
+
 /** What a simulated pair reaches: the law's accuracy and the measured one (deterministic: no timing, no faults). */
 export function simulatedOutcome(
   pair: ResolvedPair,
   sim: SimulatedTraining,
+  params = analyze(pair.spec).params,
 ): { law: number; accuracy: number } {
   const dataset = (d: ResolvedPair['manifest']) => ({
     name: d.name,
     family: d.family,
     classes: d.classNames.length,
   });
-  const { params } = analyze(pair.spec);
   const law = lawAccuracy(
     { modelId: pair.model.modelId, params, depth: pair.spec.layers.length },
     dataset(pair.manifest),
@@ -92,16 +96,12 @@ export async function simulateTrainPair(
   const faultAt = injectedFault(k, attempt, sim);
   const t0 = performance.now();
   for (let epoch = meta.epoch + 1; epoch <= sim.epochs; epoch++) {
-    const end = Date.now() + perEpoch;
-    while (Date.now() < end) {
-      beat({ pairId, pairKey: k, epoch, simulated: true });
-      await wait(Math.min(1_000, end - Date.now()));
-    }
+    await simulatedEpoch(perEpoch, () => beat({ pairId, pairKey: k, epoch, simulated: true }));
     if (faultAt === epoch)
       throw new SimulatedFault(`injected failure of attempt ${attempt} in epoch ${epoch} of ${pairId}`);
     await putJSON(store, trainingKeys.checkpointMeta(k), { pairKey: k, epoch, attempt, simulated: true });
   }
-  const { law, accuracy } = simulatedOutcome(pair, sim);
+  const { law, accuracy } = simulatedOutcome(pair, sim, params);
   const m = pair.manifest;
   const seconds = (performance.now() - t0) / 1000;
   // The "weights": the architecture itself, so that a consumer of weightsKey finds a readable document.

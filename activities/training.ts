@@ -11,7 +11,6 @@
  * and starts from its weights with a fresh head.
  */
 import { createHash } from 'node:crypto';
-import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { getJSON, putJSON, type ArtifactStore } from '../infra/store';
 import {
@@ -44,7 +43,7 @@ import { decodeState } from '../src/training/state';
 import { RecipeError, recipeFor, recipeHash, type Recipe } from '../src/training/recipe';
 import type { BackendName } from '../src/training/backend';
 import type { TrainResult } from '../src/training/trainer';
-import { heartbeater, type ActivityDeps } from './context';
+import { activityAttempt, heartbeater, type ActivityDeps } from './context';
 import type { TrainEvent } from './thread-tasks';
 import { runTask, ThreadTaskError } from './threads';
 import type { TrainingJob } from './training-job';
@@ -307,14 +306,6 @@ export function preparedSplit(
   return entry.set;
 }
 
-function attemptNumber(): number {
-  try {
-    return Context.current().info.attempt;
-  } catch {
-    return 1;
-  }
-}
-
 /**
  * Bad input or configuration that no retry can fix: fail the activity for good (the sweep records the pair as
  * failed, and stops once too many pairs fail). Errors from the training thread arrive as ThreadTaskError with the
@@ -378,7 +369,7 @@ export function trainingActivities({ store }: ActivityDeps) {
       preparedSplit(store, pair.manifest, 'test', r.testLimit, r.seed + 1),
     ]);
     const checkpoint = await readCheckpoint(pair.pairKey);
-    const attempt = attemptNumber();
+    const attempt = activityAttempt();
     const job: TrainingJob = {
       spec: pair.spec,
       recipe: r,

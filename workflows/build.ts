@@ -10,7 +10,7 @@ import { GenerateModelsWorkflow } from './generate';
 import { trackProgress } from './progress';
 import { CPU_QUEUE, GPU_QUEUE } from './queues';
 import { LeaveOneOutRankerWorkflow, TrainRankerWorkflow } from './ranker';
-import { resolveTimeouts, type BuildTimeouts } from './timeouts';
+import { resolveTimeouts, scheduleToStart, type BuildTimeouts } from './timeouts';
 import { TrainingSweepWorkflow } from './training';
 
 export interface BuildInput {
@@ -46,9 +46,7 @@ export async function RepositoryBuildWorkflow(input: BuildInput) {
     taskQueue: GPU_QUEUE,
     startToCloseTimeout: '12 hours',
     heartbeatTimeout: `${Math.max(300, timeouts.heartbeatSeconds)} seconds`,
-    ...(timeouts.scheduleToStartMinutes > 0
-      ? { scheduleToStartTimeout: `${timeouts.scheduleToStartMinutes} minutes` }
-      : {}),
+    ...scheduleToStart(timeouts.scheduleToStartMinutes),
     retry: { maximumAttempts: 3 },
   });
   const progress = trackProgress('starting', 6);

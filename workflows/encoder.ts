@@ -16,7 +16,7 @@ import type { EncoderProfile } from '../src/encoder/profiles';
 import { validInput } from './failures';
 import { trackProgress } from './progress';
 import { CPU_QUEUE, GPU_QUEUE } from './queues';
-import { resolveTimeouts, type BuildTimeouts } from './timeouts';
+import { resolveTimeouts, scheduleToStart, type BuildTimeouts } from './timeouts';
 
 export interface EncoderWorkflowInput {
   generationPrefix: string;
@@ -49,7 +49,7 @@ export async function EncoderWorkflow(input: EncoderWorkflowInput) {
     taskQueue: GPU_QUEUE,
     startToCloseTimeout: '48 hours',
     heartbeatTimeout: `${Math.max(300, heartbeatSeconds)} seconds`,
-    ...(scheduleToStartMinutes > 0 ? { scheduleToStartTimeout: `${scheduleToStartMinutes} minutes` } : {}),
+    ...scheduleToStart(scheduleToStartMinutes),
     retry,
   });
   const progress = trackProgress('word2vec', 3);

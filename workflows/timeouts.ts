@@ -23,3 +23,8 @@ export function resolveTimeouts(t: BuildTimeouts | undefined): Required<BuildTim
     throw new Error(`timeouts.scheduleToStartMinutes must be 0 or more, got ${out.scheduleToStartMinutes}`);
   return out;
 }
+
+/** The activity option for `minutes` of schedule-to-start (none for 0: wait for ever). */
+export function scheduleToStart(minutes: number): { scheduleToStartTimeout?: `${number} minutes` } {
+  return minutes > 0 ? { scheduleToStartTimeout: `${minutes} minutes` } : {};
+}

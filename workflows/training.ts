@@ -24,6 +24,7 @@ import {
   patched,
   proxyActivities,
   setHandler,
+  upsertMemo,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
@@ -34,6 +35,7 @@ import { failRun } from './failures';
 import { GenerateModelsWorkflow } from './generate';
 import { progressQuery, trackProgress, type WorkflowProgress } from './progress';
 import { CPU_QUEUE, GPU_QUEUE } from './queues';
+import { scheduleToStart } from './timeouts';
 import { trainInputFor } from './training-plan';
 
 export interface SweepWorkflowInput extends CampaignInput {
@@ -66,7 +68,7 @@ function trainer(attempts: number, heartbeatTimeoutSeconds = 120, scheduleToStar
     taskQueue: GPU_QUEUE,
     startToCloseTimeout: '48 hours',
     heartbeatTimeout: `${heartbeatTimeoutSeconds} seconds`,
-    ...(scheduleToStartMinutes > 0 ? { scheduleToStartTimeout: `${scheduleToStartMinutes} minutes` } : {}),
+    ...scheduleToStart(scheduleToStartMinutes),
     retry: { maximumAttempts: attempts, initialInterval: '5s', backoffCoefficient: 2 },
   });
 }
@@ -118,6 +120,15 @@ export async function TrainingSweepWorkflow(input: SweepWorkflowInput) {
   };
   const plan = await cpu.planCampaign(campaign);
   progress.total = plan.total;
+  // The progress query needs a live worker; the memo (page by page) lets `dlrec sweep status` and the Temporal UI
+  // answer while none is left. Runs started before it replay without it.
+  const memoProgress = () => {
+    if (patched('sweep-progress-memo'))
+      upsertMemo({
+        progress: { total: plan.total, done: state.done, failed: state.failed, offset: state.offset },
+      });
+  };
+  memoProgress();
   const gpu = trainer(sweep.attempts, input.heartbeatTimeoutSeconds, input.scheduleToStartMinutes);
   const maxFailureShare = input.maxFailureShare ?? 0.5;
   let lastError = '';
@@ -170,6 +181,7 @@ export async function TrainingSweepWorkflow(input: SweepWorkflowInput) {
         'DlrecSweepFailing',
       );
     state.offset += page.length;
+    memoProgress();
     const info = workflowInfo();
     eventsPerPair = Math.max(eventsPerPair, (info.historyLength - eventsBefore) / page.length);
     const full = budgeted

@@ -139,13 +139,15 @@ async function sweepStatus(client: Client, store: ArtifactStore, campaign: strin
   if (desc && desc.status.name === 'RUNNING') {
     const p = await handle.query<WorkflowProgress>('progress').catch(() => undefined);
     if (p) return { ...base, status: 'RUNNING', ...p, detail: undefined } as SweepStatus;
+    // No worker answers the query: the counts the workflow recorded in its memo after its last page.
+    const m = (desc.memo?.progress ?? {}) as { total?: number; done?: number; failed?: number };
     return {
       ...base,
       status: 'RUNNING',
-      stage: 'waiting for a worker',
-      total: 0,
-      done: 0,
-      failed: 0,
+      stage: 'waiting for a worker (counts as of the last finished page)',
+      total: m.total ?? 0,
+      done: m.done ?? 0,
+      failed: m.failed ?? 0,
       running: 0,
       etaSeconds: null,
     };
