@@ -36,6 +36,8 @@ export type LanguageModelEvent =
 export interface Word2VecFitInput {
   config: Partial<Word2VecConfig>;
   sentences: string[];
+  /** Threads training at once (Word2VecFitOptions.threads; 1 is deterministic). */
+  threads?: number;
 }
 
 /** What the regressor fits of activities/recommendation.ts read from the store, as the fits take it. */
@@ -113,14 +115,18 @@ export const THREAD_TASKS = {
     }
   },
 
-  /** Skip-gram word2vec (src/encoder/word2vec.ts): the same fit as in-process, bit for bit; progress every ~1 s. */
+  /** Skip-gram word2vec (src/encoder/word2vec.ts): the same fit as in-process (bit for bit with one thread). */
   async fitWord2Vec(
     input: Word2VecFitInput,
     emit: (e: Word2VecProgress) => void,
   ): Promise<{ model: Word2VecJSON; fit: Word2VecFitResult }> {
     const { Word2Vec } = require('../src/encoder/word2vec') as typeof import('../src/encoder/word2vec');
     const word2vec = new Word2Vec(input.config);
-    const fit = word2vec.fit(input.sentences, { onProgress: emit, progressEveryMs: 1_000 });
+    const fit = word2vec.fit(input.sentences, {
+      onProgress: emit,
+      progressEveryMs: 1_000,
+      threads: input.threads,
+    });
     return { model: word2vec.toJSON(), fit };
   },
 

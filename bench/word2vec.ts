@@ -1,36 +1,65 @@
 /**
- * word2vec throughput: words/s of skip-gram negative sampling (window 5, 5 negatives, sample 1e-3)
- * over sentences from the architecture generator.
- * Usage: npx tsx bench/word2vec.ts [--dim 512] [--models 2000] [--epochs 1]
+ * word2vec throughput: words/s of skip-gram negative sampling (512-d, window 5, 5 negatives, sample 1e-3) over
+ * sentences from the architecture generator, next to gensim's (1 and 2 workers) on the same corpus in the same
+ * run when the reference is installed (bench/reference/README.md).
+ * Usage: npm run bench -- word2vec [--dim 512] [--models 2000] [--epochs 1] [--threads N] [--no-reference]
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { generateModels } from '../src/arch';
 import { PROFILES } from '../src/profiles';
 import { Word2Vec } from '../src/encoder/word2vec';
+import { ratio, runReference } from './reference';
 
 function option(args: string[], name: string, fallback: number): number {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? Number(args[i + 1]) : fallback;
 }
 
+interface GensimResult {
+  sentences: number;
+  words: number;
+  workers1: { wordsPerSecond: number };
+  workers2: { wordsPerSecond: number };
+}
+
 export async function run(args: string[]): Promise<Record<string, unknown>> {
   const dim = option(args, 'dim', 512);
   const models = option(args, 'models', 2000);
   const epochs = option(args, 'epochs', 1);
+  const threads = option(args, 'threads', 1);
   const generated = generateModels({ ...PROFILES.mini.generation, count: models });
-  const sentences = generated.flatMap((m) => [...m.sentences, ...m.unkSentences]);
+  const base = generated.flatMap((m) => [...m.sentences, ...m.unkSentences]);
+  // The corpus gensim_w2v.py trains on: the sentences repeated to at least 200,000.
+  const sentences = Array.from({ length: Math.max(1, Math.floor(200_000 / base.length)) }, () => base).flat();
   const cpu = process.cpuUsage();
-  const fit = new Word2Vec({ dim, epochs }).fit(sentences);
+  const fit = new Word2Vec({ dim, epochs }).fit(sentences, { threads });
   const used = process.cpuUsage(cpu);
   const cpuSeconds = (used.user + used.system) / 1e6;
-  return {
+  const ours = {
     bench: 'word2vec',
     dim,
     epochs,
+    threads,
     sentences: sentences.length,
     words: fit.trainedWords,
     wordsPerSecond: Math.round(fit.wordsPerSecond),
     wordsPerCpuSecond: Math.round(fit.trainedWords / cpuSeconds),
     finalLoss: fit.lossPerEpoch[fit.lossPerEpoch.length - 1],
+  };
+  if (args.includes('--no-reference') || dim !== 512 || epochs !== 1) return ours;
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dlrec-w2v-')), 'sentences.txt');
+  fs.writeFileSync(file, base.join('\n') + '\n');
+  const ref = await runReference<GensimResult>('gensim_w2v.py', [file]);
+  fs.rmSync(path.dirname(file), { recursive: true, force: true });
+  if (!ref.result) return { ...ours, reference: null, referenceNote: ref.note };
+  const g = ref.result;
+  return {
+    ...ours,
+    reference: { tool: 'gensim', ...g },
+    ratioToGensim1Worker: ratio(ours.wordsPerSecond, g.workers1.wordsPerSecond),
+    ratioToGensim2Workers: ratio(ours.wordsPerSecond, g.workers2.wordsPerSecond),
   };
 }
 

@@ -9,6 +9,8 @@
 import { decodeFloat32, encodeFloat32 } from './float-codec';
 import { SeededRandom } from './rng';
 import { tokenize } from './tokens';
+import { Word2VecTables } from './word2vec-kernel';
+import { shared, startHelpers, trainShard, waitForHelpers, type ShardPlan } from './word2vec-shards';
 
 export interface Word2VecConfig {
   dim: number;
@@ -53,6 +55,11 @@ export interface Word2VecProgress {
 }
 
 export interface Word2VecFitOptions {
+  /**
+   * Threads training shards of the corpus at once on the same tables (default 1). One thread is deterministic
+   * for the seed; more are faster and, as gensim's workers, not bit-reproducible.
+   */
+  threads?: number;
   /** Called at most every `progressEveryMs` while training, and after every epoch. */
   onProgress?: (p: Word2VecProgress) => void;
   progressEveryMs?: number;
@@ -68,7 +75,6 @@ export interface Word2VecJSON {
 }
 
 const NOISE_TABLE_SIZE = 1e6;
-const MAX_EXP = 6;
 
 export class Word2Vec {
   readonly config: Word2VecConfig;
@@ -122,90 +128,82 @@ export class Word2Vec {
     const corpus = this.buildVocabulary(sentences, minCount);
     const vocabSize = this.tokens.length;
     if (vocabSize < 2) throw new Error('word2vec needs a corpus with at least two distinct tokens');
+    const threads = Math.max(1, Math.min(Math.floor(opts.threads ?? 1), corpus.length));
 
     // Input vectors start small and random, output vectors at zero (as in word2vec.c).
-    const syn0 = new Float32Array(vocabSize * dim);
-    for (let i = 0; i < syn0.length; i++) syn0[i] = (rng.next() - 0.5) / dim;
-    const syn1 = new Float32Array(vocabSize * dim);
-    const noise = buildNoiseTable(this.counts);
+    const layout = { rows: vocabSize, dim, threads, maxTargets: negative + 1 };
+    const tables = new Word2VecTables(layout);
+    const { floats, stride } = tables;
+    for (let r = 0, at = tables.inputRow(0) / 4; r < vocabSize; r++, at += stride)
+      for (let k = 0; k < dim; k++) floats[at + k] = (rng.next() - 0.5) / dim;
     const totalWords = this.counts.reduce((a, b) => a + b, 0);
-    const keepProbability = this.counts.map((n) => {
-      if (sample <= 0) return 1;
-      const threshold = sample * totalWords;
-      return (Math.sqrt(n / threshold) + 1) * (threshold / n);
-    });
+    const threshold = sample * totalWords;
+    const plan: ShardPlan = {
+      layout: { ...layout, memory: tables.memory },
+      words: shared(concat(corpus)),
+      starts: shared(Int32Array.from([0, ...prefixSums(corpus.map((s) => s.length))])),
+      noise: shared(buildNoiseTable(this.counts)),
+      keepProbability: shared(
+        Float64Array.from(this.counts, (n) =>
+          sample <= 0 ? 1 : (Math.sqrt(n / threshold) + 1) * (threshold / n),
+        ),
+      ),
+      window,
+      negative,
+      epochs,
+      learningRate,
+      plannedWords: totalWords * epochs,
+      threads,
+      visited: new BigInt64Array(new SharedArrayBuffer(8)),
+      loss: new Float64Array(new SharedArrayBuffer(16 * threads * epochs)),
+      status: new Int32Array(new SharedArrayBuffer(4 * (threads - 1))),
+      error: new Uint8Array(new SharedArrayBuffer(1024)),
+    };
+    const lossOf = (epoch: number) => {
+      let sum = 0;
+      let pairs = 0;
+      for (let t = 0; t < threads; t++) {
+        sum += plan.loss[2 * (t * epochs + epoch)];
+        pairs += plan.loss[2 * (t * epochs + epoch) + 1];
+      }
+      return pairs > 0 ? sum / pairs : NaN;
+    };
 
-    const gradient = new Float32Array(dim);
-    const lossPerEpoch: number[] = [];
-    const plannedWords = totalWords * epochs;
-    let processedWords = 0;
     const started = Date.now();
-    const kept: number[] = [];
     // Progress reads the clock once per sentence and touches no training state: results do not depend on it.
     let lastReport = started;
-    const report = (epoch: number, lossSum: number, pairs: number) => {
+    const report = (epoch: number, loss: number) => {
       lastReport = Date.now();
-      onProgress!({
+      onProgress?.({
         epoch: epoch + 1,
         epochs,
-        words: processedWords,
-        totalWords: plannedWords,
-        loss: pairs > 0 ? lossSum / pairs : NaN,
+        words: Number(Atomics.load(plan.visited, 0)),
+        totalWords: plan.plannedWords,
+        loss,
       });
     };
-    for (let epoch = 0; epoch < epochs; epoch++) {
-      let lossSum = 0;
-      let pairs = 0;
-      for (const sentence of corpus) {
-        if (onProgress && Date.now() - lastReport >= progressEveryMs) report(epoch, lossSum, pairs);
-        kept.length = 0;
-        for (const w of sentence)
-          if (keepProbability[w] >= 1 || rng.next() < keepProbability[w]) kept.push(w);
-        const alpha = Math.max(learningRate * (1 - processedWords / (plannedWords + 1)), learningRate * 1e-4);
-        processedWords += sentence.length;
-        for (let pos = 0; pos < kept.length; pos++) {
-          const centre = kept[pos];
-          const shrink = rng.int(window);
-          const from = Math.max(0, pos - window + shrink);
-          const to = Math.min(kept.length - 1, pos + window - shrink);
-          for (let c = from; c <= to; c++) {
-            if (c === pos) continue;
-            const l1 = kept[c] * dim;
-            gradient.fill(0);
-            for (let d = 0; d <= negative; d++) {
-              let target: number;
-              let label: number;
-              if (d === 0) {
-                target = centre;
-                label = 1;
-              } else {
-                target = noise[rng.int(noise.length)];
-                if (target === centre) continue;
-                label = 0;
-              }
-              const l2 = target * dim;
-              let dot = 0;
-              for (let k = 0; k < dim; k++) dot += syn0[l1 + k] * syn1[l2 + k];
-              const clipped = Math.max(-MAX_EXP, Math.min(MAX_EXP, dot));
-              const sigma = 1 / (1 + Math.exp(-clipped));
-              lossSum -= Math.log(label === 1 ? sigma : 1 - sigma);
-              const g = (label - sigma) * alpha;
-              for (let k = 0; k < dim; k++) {
-                gradient[k] += g * syn1[l2 + k];
-                syn1[l2 + k] += g * syn0[l1 + k];
-              }
-            }
-            for (let k = 0; k < dim; k++) syn0[l1 + k] += gradient[k];
-            pairs++;
-          }
-        }
-      }
-      lossPerEpoch.push(pairs > 0 ? lossSum / pairs : NaN);
-      if (onProgress) report(epoch, lossSum, pairs);
+    const helpers = startHelpers(plan, seed);
+    try {
+      // Mid-epoch progress shows this thread's running loss (the others' running sums are not shared).
+      let current = 0;
+      trainShard(plan, tables, 0, rng, (epoch, lossSum, pairs) => {
+        if (!onProgress) return;
+        if (epoch !== current) report(current, plan.loss[2 * current] / plan.loss[2 * current + 1]);
+        current = epoch;
+        if (Date.now() - lastReport >= progressEveryMs) report(epoch, pairs > 0 ? lossSum / pairs : NaN);
+      });
+      waitForHelpers(plan, () => {
+        if (onProgress && Date.now() - lastReport >= progressEveryMs) report(epochs - 1, lossOf(epochs - 1));
+      });
+    } finally {
+      for (const h of helpers) void h.terminate();
     }
-    this.vectors = syn0;
+    const lossPerEpoch = Array.from({ length: epochs }, (_, e) => lossOf(e));
+    if (onProgress) report(epochs - 1, lossPerEpoch[epochs - 1]);
+    this.vectors = tables.inputVectors();
+    const trainedWords = Number(plan.visited[0]);
     const seconds = Math.max((Date.now() - started) / 1000, 1e-3);
-    return { lossPerEpoch, wordsPerSecond: processedWords / seconds, trainedWords: processedWords };
+    return { lossPerEpoch, wordsPerSecond: trainedWords / seconds, trainedWords };
   }
 
   toJSON(): Word2VecJSON {
@@ -247,6 +245,21 @@ export class Word2Vec {
       Int32Array.from(s.filter((t) => this.index.has(t)).map((t) => this.index.get(t)!)),
     );
   }
+}
+
+function concat(arrays: Int32Array[]): Int32Array {
+  const out = new Int32Array(arrays.reduce((n, a) => n + a.length, 0));
+  let at = 0;
+  for (const a of arrays) {
+    out.set(a, at);
+    at += a.length;
+  }
+  return out;
+}
+
+function prefixSums(lengths: number[]): number[] {
+  let total = 0;
+  return lengths.map((n) => (total += n));
 }
 
 /** Noise distribution for negative sampling: unigram counts raised to 0.75, as a lookup table. */

@@ -1,0 +1,110 @@
+;; word2vec's inner loops in WebAssembly SIMD (f32x4), for src/encoder/word2vec-kernel.ts.
+;; Rows are `n` floats long, n a multiple of 16 (word2vec pads its rows with zeros); every address is a byte
+;; offset into the imported memory. Assembled to word2vec-kernel.wasm by `npm run build:wasm` (wabt);
+;; test/encoder/word2vec-kernel.test.ts checks that the committed binary is this source.
+(module
+  (import "env" "memory" (memory 1 65536 shared))
+
+  ;; Σ a[i]·b[i] with four accumulators (four independent add chains).
+  (func $dot (export "dot") (param $a i32) (param $b i32) (param $n i32) (result f32)
+    (local $end i32) (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128)
+    (local.set $end (i32.add (local.get $a) (i32.shl (local.get $n) (i32.const 2))))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $a) (local.get $end)))
+        (local.set $s0 (f32x4.add (local.get $s0)
+          (f32x4.mul (v128.load (local.get $a)) (v128.load (local.get $b)))))
+        (local.set $s1 (f32x4.add (local.get $s1)
+          (f32x4.mul (v128.load offset=16 (local.get $a)) (v128.load offset=16 (local.get $b)))))
+        (local.set $s2 (f32x4.add (local.get $s2)
+          (f32x4.mul (v128.load offset=32 (local.get $a)) (v128.load offset=32 (local.get $b)))))
+        (local.set $s3 (f32x4.add (local.get $s3)
+          (f32x4.mul (v128.load offset=48 (local.get $a)) (v128.load offset=48 (local.get $b)))))
+        (local.set $a (i32.add (local.get $a) (i32.const 64)))
+        (local.set $b (i32.add (local.get $b) (i32.const 64)))
+        (br $next)))
+    (local.set $s0 (f32x4.add (f32x4.add (local.get $s0) (local.get $s1))
+      (f32x4.add (local.get $s2) (local.get $s3))))
+    (f32.add
+      (f32.add (f32x4.extract_lane 0 (local.get $s0)) (f32x4.extract_lane 1 (local.get $s0)))
+      (f32.add (f32x4.extract_lane 2 (local.get $s0)) (f32x4.extract_lane 3 (local.get $s0)))))
+
+  ;; One negative-sampling target: grad += g·out (before the update); out += g·in. Two vectors a step.
+  (func $update (export "update") (param $in i32) (param $out i32) (param $grad i32) (param $g f32) (param $n i32)
+    (local $end i32) (local $gv v128) (local $o0 v128) (local $o1 v128)
+    (local.set $gv (f32x4.splat (local.get $g)))
+    (local.set $end (i32.add (local.get $in) (i32.shl (local.get $n) (i32.const 2))))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $in) (local.get $end)))
+        (local.set $o0 (v128.load (local.get $out)))
+        (local.set $o1 (v128.load offset=16 (local.get $out)))
+        (v128.store (local.get $grad)
+          (f32x4.add (v128.load (local.get $grad)) (f32x4.mul (local.get $gv) (local.get $o0))))
+        (v128.store offset=16 (local.get $grad)
+          (f32x4.add (v128.load offset=16 (local.get $grad)) (f32x4.mul (local.get $gv) (local.get $o1))))
+        (v128.store (local.get $out)
+          (f32x4.add (local.get $o0) (f32x4.mul (local.get $gv) (v128.load (local.get $in)))))
+        (v128.store offset=16 (local.get $out)
+          (f32x4.add (local.get $o1) (f32x4.mul (local.get $gv) (v128.load offset=16 (local.get $in)))))
+        (local.set $in (i32.add (local.get $in) (i32.const 32)))
+        (local.set $out (i32.add (local.get $out) (i32.const 32)))
+        (local.set $grad (i32.add (local.get $grad) (i32.const 32)))
+        (br $next))))
+
+  ;; The context row takes its accumulated gradient: in += grad; grad = 0 (ready for the next pair).
+  (func $apply (export "apply") (param $in i32) (param $grad i32) (param $n i32)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $in) (i32.shl (local.get $n) (i32.const 2))))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $in) (local.get $end)))
+        (v128.store (local.get $in) (f32x4.add (v128.load (local.get $in)) (v128.load (local.get $grad))))
+        (v128.store (local.get $grad) (v128.const f32x4 0 0 0 0))
+        (local.set $in (i32.add (local.get $in) (i32.const 16)))
+        (local.set $grad (i32.add (local.get $grad) (i32.const 16)))
+        (br $next))))
+
+  ;; One (context, centre) pair with its negatives, as word2vec.c's inner loop. targets: `count` i32 byte
+  ;; offsets of output rows, the first the centre (label 1), the rest noise (label 0). sigmoid and log-sigmoid
+  ;; come from tables of `size` f32 each over [-6, 6] (as word2vec.c's and gensim's EXP_TABLE). The context
+  ;; row takes the accumulated gradient at the end. Returns the pair's loss, Σ -log p(label).
+  (func (export "pair")
+    (param $in i32) (param $targets i32) (param $count i32) (param $alpha f32) (param $grad i32) (param $n i32)
+    (param $sigmoid i32) (param $logSigmoid i32) (param $size i32) (result f32)
+    (local $t i32) (local $out i32) (local $f f32) (local $i i32) (local $g f32) (local $loss f32)
+    (local $scale f32)
+    (local.set $scale (f32.div (f32.convert_i32_s (local.get $size)) (f32.const 12)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $t) (local.get $count)))
+        (local.set $out (i32.load (i32.add (local.get $targets) (i32.shl (local.get $t) (i32.const 2)))))
+        (local.set $f (call $dot (local.get $in) (local.get $out) (local.get $n)))
+        ;; table index of f, clipped to the table (|f| ≥ 6 saturates, as a clipped sigmoid)
+        (local.set $i (i32.trunc_sat_f32_s
+          (f32.mul (f32.add (local.get $f) (f32.const 6)) (local.get $scale))))
+        (if (i32.lt_s (local.get $i) (i32.const 0)) (then (local.set $i (i32.const 0))))
+        (if (i32.ge_s (local.get $i) (local.get $size))
+          (then (local.set $i (i32.sub (local.get $size) (i32.const 1)))))
+        (if (i32.eqz (local.get $t))
+          (then
+            ;; label 1: g = (1 - σ(f))·alpha, loss -log σ(f)
+            (local.set $g (f32.mul (f32.sub (f32.const 1)
+              (f32.load (i32.add (local.get $sigmoid) (i32.shl (local.get $i) (i32.const 2)))))
+              (local.get $alpha)))
+            (local.set $loss (f32.sub (local.get $loss)
+              (f32.load (i32.add (local.get $logSigmoid) (i32.shl (local.get $i) (i32.const 2)))))))
+          (else
+            ;; label 0: g = -σ(f)·alpha, loss -log σ(-f) (the mirrored table entry)
+            (local.set $g (f32.neg (f32.mul
+              (f32.load (i32.add (local.get $sigmoid) (i32.shl (local.get $i) (i32.const 2))))
+              (local.get $alpha))))
+            (local.set $loss (f32.sub (local.get $loss)
+              (f32.load (i32.add (local.get $logSigmoid)
+                (i32.shl (i32.sub (i32.sub (local.get $size) (i32.const 1)) (local.get $i)) (i32.const 2))))))))
+        (call $update (local.get $in) (local.get $out) (local.get $grad) (local.get $g) (local.get $n))
+        (local.set $t (i32.add (local.get $t) (i32.const 1)))
+        (br $next)))
+    (call $apply (local.get $in) (local.get $grad) (local.get $n))
+    (local.get $loss)))
+

@@ -1,0 +1,158 @@
+/**
+ * The skip-gram pass of word2vec over one shard of the corpus, and the threads that train the other shards
+ * at the same time on the same tables (Hogwild, as word2vec.c and gensim do with several workers).
+ *
+ * With one thread a fit is deterministic for its seed; with more, threads update shared rows without locks,
+ * so the result depends on their timing (as gensim's with workers > 1) while its quality does not.
+ */
+import path from 'node:path';
+import { Worker, workerData } from 'node:worker_threads';
+import { SeededRandom } from './rng';
+import { Word2VecTables, type TablesLayout } from './word2vec-kernel';
+
+/** Everything a shard's thread reads; the typed arrays live in SharedArrayBuffers. */
+export interface ShardPlan {
+  layout: TablesLayout;
+  /** Token ids of every sentence, one after another; sentence i is words[starts[i] .. starts[i + 1]). */
+  words: Int32Array;
+  starts: Int32Array;
+  noise: Int32Array;
+  keepProbability: Float64Array;
+  window: number;
+  negative: number;
+  epochs: number;
+  learningRate: number;
+  /** Corpus words × epochs: the learning rate decays linearly over them. */
+  plannedWords: number;
+  threads: number;
+  /** [0]: corpus words visited so far by all threads (drives the learning rate and progress). */
+  visited: BigInt64Array;
+  /** Per thread and epoch: [loss sum, pairs] at index 2·(thread·epochs + epoch). */
+  loss: Float64Array;
+  /** Per helper thread: 0 running, 1 done, 2 failed. */
+  status: Int32Array;
+  /** A failed helper's error message (UTF-8, zero-padded). */
+  error: Uint8Array;
+}
+
+/** SharedArrayBuffer-backed copy of a typed array (threads read it without a copy of their own). */
+export function shared<T extends Int32Array | Float64Array>(a: T): T {
+  const out = new (a.constructor as new (b: SharedArrayBuffer) => T)(new SharedArrayBuffer(a.byteLength));
+  out.set(a);
+  return out;
+}
+
+/** Sentences [from, to) of thread `thread`'s shard. */
+export function shardRange(plan: ShardPlan, thread: number): [number, number] {
+  const n = plan.starts.length - 1;
+  return [Math.floor((n * thread) / plan.threads), Math.floor((n * (thread + 1)) / plan.threads)];
+}
+
+/**
+ * Trains thread `thread`'s shard for every epoch. `onSentence(epoch, lossSum, pairs)` runs before each sentence
+ * with the epoch's running loss (progress; it must not touch training state).
+ */
+export function trainShard(
+  plan: ShardPlan,
+  tables: Word2VecTables,
+  thread: number,
+  rng: SeededRandom,
+  onSentence?: (epoch: number, lossSum: number, pairs: number) => void,
+): void {
+  const { words, starts, noise, keepProbability, window, negative, epochs, learningRate, plannedWords } =
+    plan;
+  const { ints } = tables;
+  const list = tables.targetList(thread);
+  const [from, to] = shardRange(plan, thread);
+  const kept: number[] = [];
+  for (let epoch = 0; epoch < epochs; epoch++) {
+    let lossSum = 0;
+    let pairs = 0;
+    for (let s = from; s < to; s++) {
+      onSentence?.(epoch, lossSum, pairs);
+      kept.length = 0;
+      for (let i = starts[s]; i < starts[s + 1]; i++) {
+        const w = words[i];
+        if (keepProbability[w] >= 1 || rng.next() < keepProbability[w]) kept.push(w);
+      }
+      const visited = Number(Atomics.add(plan.visited, 0, BigInt(starts[s + 1] - starts[s])));
+      const alpha = Math.max(learningRate * (1 - visited / (plannedWords + 1)), learningRate * 1e-4);
+      for (let pos = 0; pos < kept.length; pos++) {
+        const centre = kept[pos];
+        const shrink = rng.int(window);
+        const first = Math.max(0, pos - window + shrink);
+        const last = Math.min(kept.length - 1, pos + window - shrink);
+        for (let c = first; c <= last; c++) {
+          if (c === pos) continue;
+          // The centre word (label 1), then the noise words (label 0), as output-row offsets for the kernel.
+          let count = 0;
+          ints[list + count++] = tables.outputRow(centre);
+          for (let d = 0; d < negative; d++) {
+            const target = noise[rng.int(noise.length)];
+            if (target !== centre) ints[list + count++] = tables.outputRow(target);
+          }
+          lossSum += tables.trainPair(thread, tables.inputRow(kept[c]), count, alpha);
+          pairs++;
+        }
+      }
+    }
+    const at = 2 * (thread * epochs + epoch);
+    plan.loss[at] = lossSum;
+    plan.loss[at + 1] = pairs;
+  }
+}
+
+/** The seed of a helper thread's sampling (thread 0 continues the fit's own generator). */
+const helperSeed = (seed: number, thread: number) => (seed + Math.imul(thread, 0x9e3779b9)) >>> 0;
+
+/** Starts threads 1 … threads−1 on their shards; they report through plan.status. */
+export function startHelpers(plan: ShardPlan, seed: number): Worker[] {
+  const ext = path.extname(__filename);
+  const code = `${ext === '.ts' ? "require('tsx/cjs');" : ''} require(${JSON.stringify(__filename)}).serveShard();`;
+  return Array.from(
+    { length: plan.threads - 1 },
+    (_, i) =>
+      new Worker(code, { eval: true, workerData: { plan, thread: i + 1, seed: helperSeed(seed, i + 1) } }),
+  );
+}
+
+/** A helper thread's body. */
+export function serveShard(): void {
+  const { plan, thread, seed } = workerData as { plan: ShardPlan; thread: number; seed: number };
+  let outcome = 2;
+  try {
+    trainShard(plan, new Word2VecTables(plan.layout), thread, new SeededRandom(seed));
+    outcome = 1;
+  } catch (e) {
+    const message = new TextEncoder().encode(String((e as Error)?.message ?? e));
+    plan.error.set(message.subarray(0, plan.error.length));
+  } finally {
+    Atomics.store(plan.status, thread - 1, outcome);
+    Atomics.notify(plan.status, thread - 1);
+  }
+}
+
+/**
+ * Blocks until every helper is done (a fit is synchronous), calling `onWait` about once a second. Fails when a
+ * helper failed, or when no word was visited for `stallMs` (a helper that died without a word).
+ */
+export function waitForHelpers(plan: ShardPlan, onWait: () => void, stallMs = 120_000): void {
+  let lastVisited = Atomics.load(plan.visited, 0);
+  let lastChange = Date.now();
+  for (let i = 0; i < plan.status.length; i++) {
+    while (Atomics.load(plan.status, i) === 0) {
+      Atomics.wait(plan.status, i, 0, 1_000);
+      onWait();
+      const visited = Atomics.load(plan.visited, 0);
+      if (visited !== lastVisited) {
+        lastVisited = visited;
+        lastChange = Date.now();
+      } else if (Date.now() - lastChange > stallMs)
+        throw new Error(`word2vec: training thread ${i + 1} made no progress for ${stallMs / 1000} s`);
+    }
+    if (Atomics.load(plan.status, i) === 2) {
+      const message = new TextDecoder().decode(plan.error.slice()).replace(/\0+$/, '');
+      throw new Error(`word2vec: training thread ${i + 1} failed: ${message}`);
+    }
+  }
+}
