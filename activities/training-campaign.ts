@@ -19,7 +19,7 @@ import type { SweepProfile } from '../src/profiles';
 import { binomialStandardError } from '../src/evaluation/stats';
 import type { CampaignResult } from '../src/recommendation/types';
 import type { SimulatedTraining } from '../src/training/simulation';
-import type { ActivityDeps } from './context';
+import { withHeartbeats, type ActivityDeps } from './context';
 import {
   resolveModel,
   resolvePair,
@@ -196,79 +196,92 @@ export function campaignActivities({ store }: ActivityDeps) {
   return {
     /** Writes the campaign's plan (idempotent: the stored plan is returned when the inputs match). */
     async planCampaign(input: CampaignInput): Promise<CampaignPlan> {
-      const keys = campaignKeys(input.campaignId);
-      const { concurrency: _c, attempts: _a, pageSize: _p, historyLimit: _h, ...what } = input.sweep;
-      const inputHash = createHash('sha256')
-        .update(
-          JSON.stringify([
-            what,
-            input.datasets,
-            input.generationPrefix ?? null,
-            input.derived ?? null,
-            ...(input.simulate ? [input.simulate] : []),
-          ]),
-        )
-        .digest('hex')
-        .slice(0, 16);
-      if (await store.exists(keys.plan)) {
-        const plan = await getJSON<CampaignPlan>(store, keys.plan);
-        if (plan.inputHash === inputHash) return plan;
-        throw new Error(
-          `campaign '${input.campaignId}' was planned with other settings (profile, datasets or generation); ` +
-            'start it with another campaign id',
-        );
-      }
-      const { sweep, datasets } = input;
-      let drawn: Candidate[] = [];
-      let eligible = 0;
-      let specs = new Map<string, ArchitectureSpec>();
-      if (sweep.generated > 0) {
-        if (!input.generationPrefix)
-          throw new Error('the sweep draws generated models but got no generationPrefix');
-        const modelsKey = `${input.generationPrefix}/models.jsonl`;
-        const pool = await eligibleModels(store, modelsKey, sweep.caps);
-        eligible = pool.length;
-        drawn = stratifiedDraw(pool, sweep.generated, sweep.seed);
-        specs = await specsOf(store, modelsKey, new Set(drawn.map((m) => m.id)));
-      }
-      // Generated specs at their reference shape: trainModel re-targets the head per dataset.
-      await store.put(keys.planModels, jsonl(drawn.map((m) => ({ id: m.id, spec: specs.get(m.id) }))));
-      const items: Omit<PlanItem, 'index'>[] = [];
-      const gen = (id: string): ModelRef => ({ specKey: keys.planModels, id });
-      for (const z of sweep.zoo)
-        for (const d of datasets)
-          items.push({ pairId: `${z}:${d}`, phase: 1, model: { zoo: z }, dataset: d, source: null });
-      for (const m of drawn)
-        for (const d of datasets)
-          items.push({
-            pairId: `gen-${m.id.slice(0, 12)}:${d}`,
-            phase: 1,
-            model: gen(m.id),
-            dataset: d,
-            source: null,
-          });
-      const scratch = items.length;
-      if (sweep.fineTune) {
-        for (const z of sweep.zoo)
-          for (const d of datasets)
-            for (const s of datasets)
-              if (s !== d)
-                items.push({ pairId: `${z}:${d}<-${s}`, phase: 2, model: { zoo: z }, dataset: d, source: s });
-      }
-      await store.put(keys.items, jsonl(items.map((it, index) => ({ index, ...it }))));
-      const plan: CampaignPlan = {
-        campaignId: input.campaignId,
-        inputHash,
-        planKey: keys.items,
-        modelsPlanKey: keys.planModels,
-        total: items.length,
-        phases: { scratch, fineTune: items.length - scratch },
-        zoo: sweep.zoo,
-        generated: drawn.length,
-        eligible,
-      };
-      await putJSON(store, keys.plan, plan);
-      return plan;
+      // Heartbeats on a timer: a worker lost mid-way is noticed in minutes, not at the 2-hour timeout.
+      return withHeartbeats(
+        undefined,
+        async () => {
+          const keys = campaignKeys(input.campaignId);
+          const { concurrency: _c, attempts: _a, pageSize: _p, historyLimit: _h, ...what } = input.sweep;
+          const inputHash = createHash('sha256')
+            .update(
+              JSON.stringify([
+                what,
+                input.datasets,
+                input.generationPrefix ?? null,
+                input.derived ?? null,
+                ...(input.simulate ? [input.simulate] : []),
+              ]),
+            )
+            .digest('hex')
+            .slice(0, 16);
+          if (await store.exists(keys.plan)) {
+            const plan = await getJSON<CampaignPlan>(store, keys.plan);
+            if (plan.inputHash === inputHash) return plan;
+            throw new Error(
+              `campaign '${input.campaignId}' was planned with other settings (profile, datasets or generation); ` +
+                'start it with another campaign id',
+            );
+          }
+          const { sweep, datasets } = input;
+          let drawn: Candidate[] = [];
+          let eligible = 0;
+          let specs = new Map<string, ArchitectureSpec>();
+          if (sweep.generated > 0) {
+            if (!input.generationPrefix)
+              throw new Error('the sweep draws generated models but got no generationPrefix');
+            const modelsKey = `${input.generationPrefix}/models.jsonl`;
+            const pool = await eligibleModels(store, modelsKey, sweep.caps);
+            eligible = pool.length;
+            drawn = stratifiedDraw(pool, sweep.generated, sweep.seed);
+            specs = await specsOf(store, modelsKey, new Set(drawn.map((m) => m.id)));
+          }
+          // Generated specs at their reference shape: trainModel re-targets the head per dataset.
+          await store.put(keys.planModels, jsonl(drawn.map((m) => ({ id: m.id, spec: specs.get(m.id) }))));
+          const items: Omit<PlanItem, 'index'>[] = [];
+          const gen = (id: string): ModelRef => ({ specKey: keys.planModels, id });
+          for (const z of sweep.zoo)
+            for (const d of datasets)
+              items.push({ pairId: `${z}:${d}`, phase: 1, model: { zoo: z }, dataset: d, source: null });
+          for (const m of drawn)
+            for (const d of datasets)
+              items.push({
+                pairId: `gen-${m.id.slice(0, 12)}:${d}`,
+                phase: 1,
+                model: gen(m.id),
+                dataset: d,
+                source: null,
+              });
+          const scratch = items.length;
+          if (sweep.fineTune) {
+            for (const z of sweep.zoo)
+              for (const d of datasets)
+                for (const s of datasets)
+                  if (s !== d)
+                    items.push({
+                      pairId: `${z}:${d}<-${s}`,
+                      phase: 2,
+                      model: { zoo: z },
+                      dataset: d,
+                      source: s,
+                    });
+          }
+          await store.put(keys.items, jsonl(items.map((it, index) => ({ index, ...it }))));
+          const plan: CampaignPlan = {
+            campaignId: input.campaignId,
+            inputHash,
+            planKey: keys.items,
+            modelsPlanKey: keys.planModels,
+            total: items.length,
+            phases: { scratch, fineTune: items.length - scratch },
+            zoo: sweep.zoo,
+            generated: drawn.length,
+            eligible,
+          };
+          await putJSON(store, keys.plan, plan);
+          return plan;
+        },
+        5_000,
+      );
     },
 
     /** Plan items from `offset`, at most `limit`, never crossing from phase 1 into phase 2. */
@@ -290,59 +303,66 @@ export function campaignActivities({ store }: ActivityDeps) {
 
     /** results.jsonl (CampaignResult per trained pair), failed.jsonl, models.jsonl and summary.json. */
     async summarizeCampaign(input: CampaignInput) {
-      const keys = campaignKeys(input.campaignId);
-      const items = await readItems(store, keys.items);
-      const results: CampaignResult[] = [];
-      const failed: unknown[] = [];
-      const models = new Map<string, ArchitectureSpec>();
-      const byDataset: Record<string, number[]> = {};
-      let seconds = 0;
-      for (const item of items) {
-        const pair = await resolvePair(store, trainInputFor(item, input));
-        const key = trainingKeys.result(pair.pairKey);
-        if (!(await store.exists(key))) {
-          const fkey = keys.failure(item.index);
-          const why = (await store.exists(fkey))
-            ? (await getJSON<{ error: string }>(store, fkey)).error
-            : 'not run';
-          failed.push({ ...item, pairKey: pair.pairKey, error: why });
-          continue;
-        }
-        const r = await getJSON<TrainModelResult>(store, key);
-        results.push(campaignResult(r, item.pairId, pair.manifest.classNames.length));
-        models.set(r.modelId, (await resolveModel(store, item.model)).reference);
-        (byDataset[r.dataset] ??= []).push(r.accuracy);
-        seconds += r.seconds;
-      }
-      await store.put(keys.results, jsonl(results));
-      await store.put(keys.failed, jsonl(failed));
-      await store.put(keys.models, jsonl([...models].map(([id, spec]) => ({ id, spec }))));
-      const mean = (a: number[]) => a.reduce((s, v) => s + v, 0) / a.length;
-      const summary = {
-        campaignId: input.campaignId,
-        total: items.length,
-        done: results.length,
-        failed: failed.length,
-        models: models.size,
-        datasets: input.datasets,
-        meanAccuracy: Object.fromEntries(Object.entries(byDataset).map(([d, a]) => [d, mean(a)])),
-        trainingSeconds: seconds,
-        recipe: input.sweep.recipe,
-        limits: input.sweep.limits,
-        fineTuneLimits: input.sweep.fineTuneLimits ?? null,
-        writtenAt: new Date().toISOString(),
-      };
-      await putJSON(store, keys.summary, summary);
-      return {
-        campaignId: input.campaignId,
-        resultsKey: keys.results,
-        failedKey: keys.failed,
-        modelsKey: keys.models,
-        summaryKey: keys.summary,
-        total: items.length,
-        done: results.length,
-        failed: failed.length,
-      };
+      // Heartbeats on a timer: a worker lost mid-way is noticed in minutes, not at the 2-hour timeout.
+      return withHeartbeats(
+        undefined,
+        async () => {
+          const keys = campaignKeys(input.campaignId);
+          const items = await readItems(store, keys.items);
+          const results: CampaignResult[] = [];
+          const failed: unknown[] = [];
+          const models = new Map<string, ArchitectureSpec>();
+          const byDataset: Record<string, number[]> = {};
+          let seconds = 0;
+          for (const item of items) {
+            const pair = await resolvePair(store, trainInputFor(item, input));
+            const key = trainingKeys.result(pair.pairKey);
+            if (!(await store.exists(key))) {
+              const fkey = keys.failure(item.index);
+              const why = (await store.exists(fkey))
+                ? (await getJSON<{ error: string }>(store, fkey)).error
+                : 'not run';
+              failed.push({ ...item, pairKey: pair.pairKey, error: why });
+              continue;
+            }
+            const r = await getJSON<TrainModelResult>(store, key);
+            results.push(campaignResult(r, item.pairId, pair.manifest.classNames.length));
+            models.set(r.modelId, (await resolveModel(store, item.model)).reference);
+            (byDataset[r.dataset] ??= []).push(r.accuracy);
+            seconds += r.seconds;
+          }
+          await store.put(keys.results, jsonl(results));
+          await store.put(keys.failed, jsonl(failed));
+          await store.put(keys.models, jsonl([...models].map(([id, spec]) => ({ id, spec }))));
+          const mean = (a: number[]) => a.reduce((s, v) => s + v, 0) / a.length;
+          const summary = {
+            campaignId: input.campaignId,
+            total: items.length,
+            done: results.length,
+            failed: failed.length,
+            models: models.size,
+            datasets: input.datasets,
+            meanAccuracy: Object.fromEntries(Object.entries(byDataset).map(([d, a]) => [d, mean(a)])),
+            trainingSeconds: seconds,
+            recipe: input.sweep.recipe,
+            limits: input.sweep.limits,
+            fineTuneLimits: input.sweep.fineTuneLimits ?? null,
+            writtenAt: new Date().toISOString(),
+          };
+          await putJSON(store, keys.summary, summary);
+          return {
+            campaignId: input.campaignId,
+            resultsKey: keys.results,
+            failedKey: keys.failed,
+            modelsKey: keys.models,
+            summaryKey: keys.summary,
+            total: items.length,
+            done: results.length,
+            failed: failed.length,
+          };
+        },
+        5_000,
+      );
     },
   };
 }

@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { extractAll, extractFeatures, FEATURE_KINDS, featureDim, type FeatureKind } from '../src/features';
+import { runReference } from './reference';
 
 const BUDGET_SECONDS = 0.5;
 
@@ -92,7 +93,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
   }
   const total = best(repeat, () => extractAll(images, count, size, size, channels));
   const round = (s: number) => Math.round(s * 1e4) / 1e4;
-  return {
+  const ours = {
     images: count,
     height: size,
     width: size,
@@ -111,5 +112,23 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
     node: process.version,
     cpu: os.cpus()[0]?.model ?? 'unknown',
     loadAverage: os.loadavg().map((l) => Math.round(l * 100) / 100),
+  };
+  // scikit-image on 512 grey 32×32 images (bench/reference/skimage_feats.py), in the same run.
+  if (args.includes('--no-reference') || count !== 512 || size !== 32) return ours;
+  const ref =
+    await runReference<Record<'lbpSeconds' | 'daisySeconds' | 'hogSeconds', number>>('skimage_feats.py');
+  if (!ref.result) return { ...ours, reference: null, referenceNote: ref.note };
+  const r = ref.result;
+  const speedup = (kind: FeatureKind, seconds: number) =>
+    Math.round((seconds / perFeature[kind].wall) * 10) / 10;
+  return {
+    ...ours,
+    reference: { tool: 'scikit-image', ...r },
+    // How many times faster than scikit-image (its seconds / ours) per feature it has.
+    speedupOverReference: {
+      lbp: speedup('lbp', r.lbpSeconds),
+      daisy: speedup('daisy', r.daisySeconds),
+      hog: speedup('hog', r.hogSeconds),
+    },
   };
 }

@@ -5,13 +5,16 @@
  * timed. Also reports images per CPU-second of this process, which stays meaningful on a shared machine.
  * When the chosen backend is not wasm, the same models are measured on wasm in the same run (`wasm`) and
  * `speedupOverWasm` gives the ratio per model; `--no-compare` skips that.
+ * With the reference venv (bench/reference/README.md) Keras trains the same models in the same run (`ratioToKeras`).
  * Usage: npx tsx bench/train.ts [--backend wasm|cpu|...] [--batches N] [--models lenet5,resnet20] [--no-compare]
+ *        [--no-reference]
  */
 import type { ArchitectureSpec } from '../src/arch/spec';
 import { zooModel } from '../src/arch/zoo';
 import type { BackendName } from '../src/training/backend';
 import { recipeFor } from '../src/training/recipe';
 import { Trainer } from '../src/training/trainer';
+import { ratio, runReference } from './reference';
 
 function option(args: string[], name: string): string | undefined {
   const i = args.indexOf(`--${name}`);
@@ -67,12 +70,24 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
   };
   const main = await measureAll(backend);
   const used = Object.values(main)[0]?.backend;
-  if (args.includes('--no-compare') || used === 'wasm') return { backend: used, ...main };
+  const withReference = async (out: Record<string, unknown>) => {
+    if (args.includes('--no-reference')) return out;
+    // Keras on TensorFlow's CPU build, same models, batch and input (bench/reference/tf_train.py), same run.
+    const ref = await runReference<Record<string, { imagesPerSecond: number }> & { tool: string }>(
+      'tf_train.py',
+    );
+    if (!ref.result) return { ...out, reference: null, referenceNote: ref.note };
+    const ratioToKeras = Object.fromEntries(
+      models.map((m) => [m, ratio(main[m].imagesPerSecond, ref.result![m]?.imagesPerSecond)]),
+    );
+    return { ...out, reference: ref.result, ratioToKeras };
+  };
+  if (args.includes('--no-compare') || used === 'wasm') return withReference({ backend: used, ...main });
   const wasm = await measureAll('wasm');
   const speedupOverWasm = Object.fromEntries(
     models.map((m) => [m, +(main[m].imagesPerSecond / wasm[m].imagesPerSecond).toFixed(2)]),
   );
-  return { backend: used, ...main, wasm, speedupOverWasm };
+  return withReference({ backend: used, ...main, wasm, speedupOverWasm });
 }
 
 if (require.main === module) {

@@ -58,7 +58,16 @@ export interface SweepWorkflowInput extends CampaignInput {
 const cpu = proxyActivities<Activities>({
   taskQueue: CPU_QUEUE,
   startToCloseTimeout: '2 hours',
+  heartbeatTimeout: '2 minutes', // planCampaign and summarizeCampaign beat every 5 s
   retry: { maximumAttempts: 5, initialInterval: '2s', backoffCoefficient: 2 },
+});
+
+// Reads and writes of one small store object: a worker lost during one (kill -9, a node drained) must not hold
+// the sweep for the 2 hours above — the attempt times out and is retried on another worker within a minute.
+const quick = proxyActivities<Activities>({
+  taskQueue: CPU_QUEUE,
+  startToCloseTimeout: '1 minute',
+  retry: { maximumAttempts: 10, initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '30s' },
 });
 
 const MIN_FAILURES_TO_STOP = 10;
@@ -141,7 +150,7 @@ export async function TrainingSweepWorkflow(input: SweepWorkflowInput) {
       progress.done++;
     } catch (e) {
       lastError = failureMessage(e);
-      await cpu.recordPairFailure({ campaignId: input.campaignId, item, error: lastError });
+      await quick.recordPairFailure({ campaignId: input.campaignId, item, error: lastError });
       state.failed++;
       progress.failed++;
     } finally {
@@ -157,7 +166,7 @@ export async function TrainingSweepWorkflow(input: SweepWorkflowInput) {
   let eventsPerPair = 0;
   while (state.offset < plan.total) {
     const eventsBefore = workflowInfo().historyLength;
-    const page = await cpu.campaignPage({
+    const page = await quick.campaignPage({
       planKey: plan.planKey,
       offset: state.offset,
       limit: sweep.pageSize,
