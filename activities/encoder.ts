@@ -13,12 +13,7 @@ import type { ArchitectureSpec } from '../src/arch';
 import { toSentences } from '../src/arch';
 import type { GenerationManifest } from '../src/arch/generation-files';
 import { writeEncodings } from '../src/encoder/encodings-file';
-import {
-  evaluateEncoder,
-  splitCorpus,
-  type EncoderCorpus,
-  type GeneratorFloor,
-} from '../src/encoder/experiment';
+import { splitCorpus, type EncoderCorpus, type GeneratorFloor } from '../src/encoder/experiment';
 import { modelSentenceGroupsYielding } from '../src/encoder/generation-corpus';
 import {
   LanguageModelEncoder,
@@ -330,29 +325,38 @@ export function encoderActivities({ store }: ActivityDeps) {
         ? await getJSON<{ floor?: unknown }>(store, experimentKey)
         : null;
       if (!stored || stored.floor === undefined) {
-        await initBackend();
         const { corpus, manifest } = await readCorpus(store, summary.generationPrefix, summary.profile);
-        const model = await loadLanguageModel(store, encoderKey);
+        const lm = await getJSON<LanguageModelJSON>(store, keys.lm(encoderKey));
         const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'dlrec-encoder-exp-'));
         try {
-          const evaluation = await evaluateEncoder(model, corpus, {
-            outDir: dir,
-            models: summary.profile.experimentModels,
-            tsneIterations: summary.profile.tsneIterations,
-            generation: generationOf(summary.profile, manifest),
-          });
+          // On a pooled thread: at paper size this is minutes of inference and t-SNE.
+          const evaluation = await withHeartbeats({ stage: 'experiment' }, (report) =>
+            runTask(
+              'evaluateEncoder',
+              {
+                model: lm,
+                corpus,
+                options: {
+                  outDir: dir,
+                  models: summary.profile.experimentModels,
+                  tsneIterations: summary.profile.tsneIterations,
+                  generation: generationOf(summary.profile, manifest),
+                },
+              },
+              (e) => report({ stage: 'experiment', ...e }),
+            ),
+          );
           await store.put(keys.tsne(encoderKey), await fs.readFile(evaluation.plot));
           const { plot: _localPlot, ...rest } = evaluation;
           await putJSON(store, experimentKey, {
             encoderKey,
-            dim: model.config.dim,
-            epochs: model.epoch,
+            dim: lm.config.dim,
+            epochs: lm.epoch,
             profile: summary.profile.name,
             ...rest,
             plotKey: keys.tsne(encoderKey),
           });
         } finally {
-          model.dispose();
           await fs.rm(dir, { recursive: true, force: true });
         }
       }

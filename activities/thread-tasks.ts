@@ -6,6 +6,7 @@
 import type { ProbeSet } from '../src/ranker/family-probe';
 import type { RankerJSON } from '../src/ranker/ranker';
 import type { EpochReport, LanguageModelJSON } from '../src/encoder/language-model';
+import type { EncoderCorpus, EncoderEvaluation, EvaluateOptions } from '../src/encoder/experiment';
 import type {
   Word2VecConfig,
   Word2VecFitResult,
@@ -32,6 +33,12 @@ export interface LanguageModelFitInput {
 export type LanguageModelEvent =
   | { type: 'batch'; batch: number; batches: number }
   | { type: 'epoch'; report: EpochReport; model: LanguageModelJSON };
+
+export interface EncoderEvaluationInput {
+  model: LanguageModelJSON;
+  corpus: EncoderCorpus;
+  options: EvaluateOptions;
+}
 
 export interface Word2VecFitInput {
   config: Partial<Word2VecConfig>;
@@ -110,6 +117,29 @@ export const THREAD_TASKS = {
         onEpoch: (report, m) => emit({ type: 'epoch', report, model: m.toJSON() }),
       });
       return model.toJSON();
+    } finally {
+      model.dispose();
+    }
+  },
+
+  /**
+   * The encoder experiment (src/encoder/experiment.ts: perplexities, generator floor, t-SNE): minutes of language
+   * model inference and t-SNE at paper size, which on the activity's thread blocked a worker for 206 s.
+   */
+  async evaluateEncoder(
+    input: EncoderEvaluationInput,
+    emit: (e: { step: string }) => void,
+  ): Promise<EncoderEvaluation> {
+    const { initBackend } = require('../src/training/backend') as typeof import('../src/training/backend');
+    const { LanguageModelEncoder } =
+      require('../src/encoder/language-model') as typeof import('../src/encoder/language-model');
+    const { evaluateEncoder } =
+      require('../src/encoder/experiment') as typeof import('../src/encoder/experiment');
+    await initBackend();
+    const model = LanguageModelEncoder.fromJSON(input.model);
+    try {
+      emit({ step: 'evaluating' });
+      return await evaluateEncoder(model, input.corpus, input.options);
     } finally {
       model.dispose();
     }

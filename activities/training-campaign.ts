@@ -10,6 +10,7 @@
  *   campaigns/<id>/models.jsonl       {id, spec} per distinct trained model (what the encoder stage encodes)
  *   campaigns/<id>/summary.json
  */
+import { ApplicationFailure } from '@temporalio/common';
 import { createHash } from 'node:crypto';
 import readline from 'node:readline';
 import { getJSON, putJSON, type ArtifactStore } from '../infra/store';
@@ -18,7 +19,7 @@ import { SeededRandom } from '../src/datasets';
 import type { SweepProfile } from '../src/profiles';
 import { binomialStandardError } from '../src/evaluation/stats';
 import type { CampaignResult } from '../src/recommendation/types';
-import type { SimulatedTraining } from '../src/training/simulation';
+import { simulationIdentity, simulationSettings, type SimulatedTraining } from '../src/training/simulation';
 import { withHeartbeats, type ActivityDeps } from './context';
 import {
   resolveModel,
@@ -202,24 +203,29 @@ export function campaignActivities({ store }: ActivityDeps) {
         async () => {
           const keys = campaignKeys(input.campaignId);
           const { concurrency: _c, attempts: _a, pageSize: _p, historyLimit: _h, ...what } = input.sweep;
-          const inputHash = createHash('sha256')
-            .update(
-              JSON.stringify([
-                what,
-                input.datasets,
-                input.generationPrefix ?? null,
-                input.derived ?? null,
-                ...(input.simulate ? [input.simulate] : []),
-              ]),
-            )
-            .digest('hex')
-            .slice(0, 16);
+          const hashOf = (simulate: unknown) =>
+            createHash('sha256')
+              .update(
+                JSON.stringify([
+                  what,
+                  input.datasets,
+                  input.generationPrefix ?? null,
+                  input.derived ?? null,
+                  ...(simulate ? [simulate] : []),
+                ]),
+              )
+              .digest('hex')
+              .slice(0, 16);
+          // A simulation's timing and faults change neither the plan nor a pair's key: only its identity counts.
+          const inputHash = hashOf(input.simulate && simulationIdentity(simulationSettings(input.simulate)));
           if (await store.exists(keys.plan)) {
             const plan = await getJSON<CampaignPlan>(store, keys.plan);
-            if (plan.inputHash === inputHash) return plan;
-            throw new Error(
+            // Plans stored before hashed the whole simulation settings.
+            if (plan.inputHash === inputHash || plan.inputHash === hashOf(input.simulate)) return plan;
+            throw ApplicationFailure.nonRetryable(
               `campaign '${input.campaignId}' was planned with other settings (profile, datasets or generation); ` +
                 'start it with another campaign id',
+              'DlrecCampaignConflict',
             );
           }
           const { sweep, datasets } = input;

@@ -3,15 +3,18 @@
  *  [--compare-gbt]`: seconds to train every (feature kind × classifier) member of the dataset similarity
  * ranker on a synthetic repository with the real feature widths of 32×32 images (gist 512, daisy 224, lbp 18,
  * hog 324), and to score `samples` images with all members (target: well under 1 s, the CLI's budget is 1.5 s
- * including feature extraction). `--compare-gbt` also times the gradient-boosting candidates (ml-xgboost,
- * boosting over ml-cart, our histogram trees) on one member-sized problem; see src/ranker/README.md.
+ * including feature extraction). With `--profile paper` and the reference venv, scikit-learn fits the same
+ * shapes in the same run (`fitRatio`; `--no-reference` skips it). `--compare-gbt` also times the gradient-boosting
+ * candidates (ml-xgboost, boosting over ml-cart, our histogram trees) on one member-sized problem; see
+ * src/ranker/README.md.
  */
 import { performance } from 'node:perf_hooks';
 import { makeRng, type FeatureMatrix } from '../src/ranker/matrix';
 import { DatasetSimilarityRanker } from '../src/ranker/ranker';
 import { stackTrainingData, type DatasetFeatures } from '../src/ranker/leaveOneOut';
 import { GradientBoostedTrees } from '../src/ranker/gradientBoosting';
-import { PROFILE_NAMES, type ProfileName } from '../src/ranker/profiles';
+import { CLASSIFIER_NAMES, PROFILE_NAMES, type ProfileName } from '../src/ranker/profiles';
+import { ratio, runReference } from './reference';
 
 const FEATURE_DIMS: Record<string, number> = { gist: 512, daisy: 224, lbp: 18, hog: 324 };
 
@@ -178,7 +181,38 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
     mostSimilar: sim.mostSimilar,
     similarityOfTrueDataset: sim.similarity[names[0]],
   };
+  // Per classifier, summed over the feature kinds (one member each), as scikit-learn's reference reports them.
+  const classifiers: Record<string, { fitSeconds: number }> = {};
+  for (const m of ranker.members) {
+    const c = (classifiers[m.classifier] ??= { fitSeconds: 0 });
+    c.fitSeconds = Math.round((c.fitSeconds + m.json.fitSeconds) * 1e3) / 1e3;
+  }
+  result.classifiers = classifiers;
   if (args.includes('--compare-gbt'))
     result.gradientBoostingComparison = await compareGradientBoosting(1500, 512, 5);
-  return result;
+  if (profile !== 'paper' || args.includes('--no-reference')) return result;
+  // scikit-learn at the paper's settings on data of the same shape, same run (bench/reference/sklearn_ranker.py);
+  // boosted trees: HistGradientBoosting (exact GradientBoosting at depth 25 takes about 1.5 hours here).
+  const only = 'naive-bayes,random-forest,hist-gradient-boosting,linear-svm,mlp';
+  const dims = Object.values(FEATURE_DIMS).join(',');
+  const ref = await runReference<Record<string, { fitSeconds: number }>>('sklearn_ranker.py', [
+    ...['--datasets', String(datasets), '--samples', String(perDataset), '--dims', dims, '--only', only],
+  ]);
+  if (!ref.result) return { ...result, reference: null, referenceNote: ref.note };
+  const r = ref.result;
+  const referenceOf: Record<string, string> = { 'gradient-boosting': 'hist-gradient-boosting' };
+  const referenceFit = CLASSIFIER_NAMES.reduce((t, c) => t + (r[referenceOf[c] ?? c]?.fitSeconds ?? 0), 0);
+  return {
+    ...result,
+    reference: { tool: 'scikit-learn', ...r },
+    referenceFitSeconds: Math.round(referenceFit * 100) / 100,
+    // ours / scikit-learn's fit seconds: below 1 is faster
+    fitRatio: ratio(fitSeconds, referenceFit),
+    fitRatioPerClassifier: Object.fromEntries(
+      CLASSIFIER_NAMES.map((c) => [
+        c,
+        ratio(classifiers[c]?.fitSeconds ?? 0, r[referenceOf[c] ?? c]?.fitSeconds),
+      ]),
+    ),
+  };
 }

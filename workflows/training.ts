@@ -23,6 +23,7 @@ import {
   executeChild,
   patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   upsertMemo,
   workflowInfo,
@@ -62,13 +63,16 @@ const cpu = proxyActivities<Activities>({
   retry: { maximumAttempts: 5, initialInterval: '2s', backoffCoefficient: 2 },
 });
 
-// Reads and writes of one small store object: a worker lost during one (kill -9, a node drained) must not hold
-// the sweep for the 2 hours above — the attempt times out and is retried on another worker within a minute.
-const quick = proxyActivities<Activities>({
-  taskQueue: CPU_QUEUE,
+// Reads and writes of one small store object. As local activities (in the worker running this workflow) they
+// need no activity slot: on a CPU pool busy with long activities (the ranker's leave-one-out) the sweep's next
+// page otherwise waited for one while the GPUs idled. A lost attempt times out and is retried within a minute.
+const storeStepOptions = {
   startToCloseTimeout: '1 minute',
   retry: { maximumAttempts: 10, initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '30s' },
-});
+} as const;
+const localStoreSteps = proxyLocalActivities<Activities>(storeStepOptions);
+// Runs started before: the same steps as activities on the CPU queue.
+const queuedStoreSteps = proxyActivities<Activities>({ taskQueue: CPU_QUEUE, ...storeStepOptions });
 
 const MIN_FAILURES_TO_STOP = 10;
 
@@ -139,6 +143,7 @@ export async function TrainingSweepWorkflow(input: SweepWorkflowInput) {
   };
   memoProgress();
   const gpu = trainer(sweep.attempts, input.heartbeatTimeoutSeconds, input.scheduleToStartMinutes);
+  const quick = patched('sweep-local-store-steps') ? localStoreSteps : queuedStoreSteps;
   const maxFailureShare = input.maxFailureShare ?? 0.5;
   let lastError = '';
 
