@@ -30,7 +30,7 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { TrainModelInput } from '../activities/training';
-import type { CampaignInput, PlanItem } from '../activities/training-campaign';
+import type { CampaignInput, CampaignPlan, PlanItem } from '../activities/training-campaign';
 import type { GenerationRunOptions } from '../activities/generation';
 import { failRun } from './failures';
 import { GenerateModelsWorkflow } from './generate';
@@ -53,7 +53,14 @@ export interface SweepWorkflowInput extends CampaignInput {
    */
   maxFailureShare?: number;
   /** Carried across continue-as-new. */
-  state?: { offset: number; done: number; failed: number; elapsedSeconds: number };
+  state?: {
+    offset: number;
+    done: number;
+    failed: number;
+    elapsedSeconds: number;
+    /** The plan, carried so that a continued run does not wait for a CPU slot to read it again. */
+    plan?: CampaignPlan;
+  };
 }
 
 const cpu = proxyActivities<Activities>({
@@ -131,7 +138,7 @@ export async function TrainingSweepWorkflow(input: SweepWorkflowInput) {
     derived: input.derived,
     ...(input.simulate ? { simulate: input.simulate } : {}),
   };
-  const plan = await cpu.planCampaign(campaign);
+  const plan = state.plan ?? (await cpu.planCampaign(campaign));
   progress.total = plan.total;
   // The progress query needs a live worker; the memo (page by page) lets `dlrec sweep status` and the Temporal UI
   // answer while none is left. Runs started before it replay without it.
@@ -203,7 +210,11 @@ export async function TrainingSweepWorkflow(input: SweepWorkflowInput) {
       : info.historyLength > sweep.historyLimit;
     if (state.offset < plan.total && (full || info.continueAsNewSuggested)) {
       state.elapsedSeconds += (Date.now() - runStart) / 1000;
-      await continueAsNew<typeof TrainingSweepWorkflow>({ ...input, generationPrefix, state });
+      await continueAsNew<typeof TrainingSweepWorkflow>({
+        ...input,
+        generationPrefix,
+        state: { ...state, plan },
+      });
     }
   }
 
