@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client, WorkflowHandle, WorkflowResultType, WorkflowStartOptions } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { Workflow } from '@temporalio/workflow';
@@ -43,23 +44,33 @@ export async function runWorkflow<W extends Workflow>(
   if (!ctx.json) ctx.log(`workflow ${opts.workflowId} (watch it in the Temporal UI)`);
   let bar: ReturnType<CommandContext['progress']> | undefined;
   let stage = '';
-  const poll = setInterval(async () => {
-    try {
-      const p = await handle.query<WorkflowProgress>('progress');
-      if (p.stage !== stage || !bar) {
-        bar?.stop();
-        stage = p.stage;
-        bar = ctx.progress(`${opts.label}: ${p.stage}`, Math.max(1, p.total));
+  // One query at a time, each with a deadline, and the last one awaited before returning: the caller closes the
+  // connection next, and a query still in the client's retry backoff would then throw "Channel has been shut
+  // down" from a timer and crash the process (seen in CI).
+  const stop = new AbortController();
+  const polling = (async () => {
+    while (!stop.signal.aborted) {
+      try {
+        const p = await client.withDeadline(Date.now() + 5_000, () =>
+          handle.query<WorkflowProgress>('progress'),
+        );
+        if (p.stage !== stage || !bar) {
+          bar?.stop();
+          stage = p.stage;
+          bar = ctx.progress(`${opts.label}: ${p.stage}`, Math.max(1, p.total));
+        }
+        bar.update(p.done + p.failed);
+      } catch {
+        // Not answering yet (no worker picked it up) or already closed.
       }
-      bar.update(p.done + p.failed);
-    } catch {
-      // Not answering yet (no worker picked it up) or already closed.
+      await sleep(1000, undefined, { signal: stop.signal }).catch(() => undefined);
     }
-  }, 1000);
+  })();
   try {
     return await handle.result();
   } finally {
-    clearInterval(poll);
+    stop.abort();
+    await polling;
     bar?.stop();
   }
 }

@@ -146,6 +146,33 @@ function linkDeps(pkgDir, libDir) {
     fs.symlinkSync(target, path.join(deps, 'lib', link));
 }
 
+/**
+ * tfjs-node keeps the attribute names of every op in one process-wide std::set, inserted into on each op without a
+ * lock. dlrec trains on several worker threads, each with its own TensorFlow context, so two threads executing ops
+ * at once corrupt the set and the process dies with SIGSEGV (in AssignOpAttr; reproduced with three threads
+ * training together, about one run in ten). A mutex around the insert makes it safe; the set's strings never move,
+ * so the pointers it hands out stay valid.
+ */
+const BINDING_PATCH = 'dlrec: attr-name-set-mutex/1';
+function patchBinding(pkgDir) {
+  const file = path.join(pkgDir, 'binding', 'tfjs_backend.cc');
+  let src = fs.readFileSync(file, 'utf8');
+  if (src.includes(BINDING_PATCH)) return;
+  const decl = 'static std::set<std::string> ATTR_NAME_SET;';
+  const use = 'ATTR_NAME_SET.insert(attr_name_string.c_str()).first->c_str();';
+  if (!src.includes(decl) || !src.includes(use))
+    throw new Error(`${file} has changed: re-check its ATTR_NAME_SET for thread safety before building`);
+  src = src
+    .replace(decl, `${decl}\n// ${BINDING_PATCH}\nstatic std::mutex ATTR_NAME_SET_MUTEX;`)
+    .replace(
+      use,
+      '[&] { std::lock_guard<std::mutex> lock(ATTR_NAME_SET_MUTEX); ' +
+        'return ATTR_NAME_SET.insert(attr_name_string).first->c_str(); }();',
+    )
+    .replace('#include "napi_auto_ref.h"', '#include <mutex>\n#include "napi_auto_ref.h"');
+  fs.writeFileSync(file, src);
+}
+
 /** Loads the binding in a fresh process and runs one op; returns TensorFlow's version or throws. */
 function verify(pkg, env) {
   const code = `const tf = require(${JSON.stringify(pkg)});
@@ -180,6 +207,7 @@ function build(variant) {
     package: `${pkg}@${pkgJson.version}`,
     napi,
     nodeAbi: process.versions.modules,
+    patch: BINDING_PATCH,
   };
   const envFile = path.join(libDir, 'ld-library-path');
   const ldEnv = () =>
@@ -213,6 +241,7 @@ function build(variant) {
     fs.writeFileSync(libStamp, pin.sha256);
   }
   linkDeps(pkgDir, libDir);
+  patchBinding(pkgDir);
   const gyp = spawnSync(
     process.execPath,
     [

@@ -3,6 +3,9 @@
 // thread that leaves the event loop free. In CI the binding must be there (a missing build fails, not skips).
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend, probeBackends, type BackendName } from '../../src/training/backend';
 import { recipeFor } from '../../src/training/recipe';
@@ -113,4 +116,28 @@ test('native training on a worker thread leaves the event loop free; in-process 
     inProcess.worst >= 1000,
     `in-process: longest pause ${inProcess.worst} ms (it yields once a second)`,
   );
+});
+
+test('threads that start training at once on the native backend do not crash the process', async (t) => {
+  if (!nativeOrSkip(t)) return;
+  // tfjs-node's process-wide attribute-name set is written without a lock; scripts/native-tensorflow.js guards it.
+  // Unguarded, this child died with SIGSEGV in about one run in ten (6 of 54 here); guarded, 0 of 60.
+  const pkg = path.dirname(require.resolve('@tensorflow/tfjs-node/package.json'));
+  const stamp = JSON.parse(fs.readFileSync(path.join(pkg, 'lib', 'dlrec-native.json'), 'utf8'));
+  assert.match(
+    stamp.want.patch ?? '',
+    /attr-name-set-mutex/,
+    'the binding was built without the thread-safety patch',
+  );
+  const child = path.join(__dirname, '..', 'helpers', 'native-threads-child.js');
+  for (let run = 0; run < 6; run++) {
+    const r = spawnSync(process.execPath, [child, '3'], {
+      encoding: 'utf8',
+      env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2', TF_NUM_INTRAOP_THREADS: '1' },
+      timeout: 120_000,
+    });
+    assert.equal(r.signal, null, `run ${run}: killed by ${r.signal}\n${r.stderr}`);
+    assert.equal(r.status, 0, `run ${run}: ${r.stderr}`);
+    assert.match(r.stdout, /3 threads trained/);
+  }
 });
