@@ -9,41 +9,29 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { ArchitectureSpec } from '../src/arch';
-import { toSentences } from '../src/arch';
 import type { GenerationManifest } from '../src/arch/generation-files';
 import { writeEncodings } from '../src/encoder/encodings-file';
 import { splitCorpus, type EncoderCorpus, type GeneratorFloor } from '../src/encoder/experiment';
 import { modelSentenceGroupsYielding } from '../src/encoder/generation-corpus';
-import {
-  LanguageModelEncoder,
-  type EpochReport,
-  type LanguageModelJSON,
-} from '../src/encoder/language-model';
+import type { EpochReport, LanguageModelJSON } from '../src/encoder/language-model';
 import { unigramPerplexity } from '../src/encoder/metrics';
 import { Vocabulary } from '../src/encoder/vocabulary';
 import type { EncoderProfile } from '../src/encoder/profiles';
 import {
   CURRENT_ENCODER_KEY,
   encoderArtifacts as keys,
-  loadLanguageModel,
   type CurrentEncoder,
 } from '../src/encoder/stored-encoder';
-import { Word2Vec, type Word2VecProgress } from '../src/encoder/word2vec';
+import type { Word2VecProgress } from '../src/encoder/word2vec';
 import { PROFILES } from '../src/profiles';
-import { initBackend } from '../src/training/backend';
 import { getJSON, putJSON, type ArtifactStore } from '../infra/store';
 import { heartbeater, withHeartbeats, type ActivityDeps } from './context';
 import type { LanguageModelEvent } from './thread-tasks';
 import { simulatedEpoch } from './training-simulated';
 import { runTask } from './threads';
 
-/** Models encoded between heartbeats (and event-loop yields) in encodeModels. */
-const ENCODE_BATCH = 64;
-
 const hashOf = (value: unknown) =>
   createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export interface Word2VecSummary {
   word2vecKey: string;
@@ -129,21 +117,6 @@ async function latestCheckpoint(store: ArtifactStore, runKey: string, maxEpoch: 
   return latest;
 }
 
-/** A spec line, a {id, spec} line or an {id, sentences} line of a models JSONL file → id + sentences. */
-function modelSentences(line: string, lineNo: number): { id: string; sentences: string[] } {
-  const m = JSON.parse(line) as {
-    id?: string;
-    spec?: ArchitectureSpec;
-    sentences?: string[];
-    layers?: unknown;
-  };
-  const id = m.id ?? `line-${lineNo}`;
-  if (Array.isArray(m.sentences)) return { id, sentences: m.sentences };
-  if (m.spec) return { id, sentences: toSentences(m.spec) };
-  if (Array.isArray(m.layers)) return { id, sentences: toSentences(m as unknown as ArchitectureSpec) };
-  throw new Error(`models file line ${lineNo}: expected {"id", "spec"} or {"id", "sentences"}`);
-}
-
 export function encoderActivities({ store }: ActivityDeps) {
   return {
     /**
@@ -216,15 +189,12 @@ export function encoderActivities({ store }: ActivityDeps) {
       const resumedFromEpoch = await latestCheckpoint(store, runKey, profile.lmEpochs);
       let start: LanguageModelJSON;
       if (resumedFromEpoch) start = await getJSON(store, keys.checkpoint(runKey, resumedFromEpoch));
-      else {
-        await initBackend();
-        const fresh = LanguageModelEncoder.fromWord2Vec(
-          Word2Vec.fromJSON(await getJSON(store, keys.word2vec(word2vecKey))),
-          profile.languageModel,
+      else
+        start = await runTask(
+          'initLanguageModel',
+          { word2vec: await getJSON(store, keys.word2vec(word2vecKey)), config: profile.languageModel },
+          () => undefined,
         );
-        start = fresh.toJSON();
-        fresh.dispose();
-      }
       // Fitted on a worker thread (activities/threads.ts): the steps are synchronous, and here they would
       // stall heartbeats, queries and the worker's other activities. Checkpoint writes run in order here.
       let epoch = start.epoch;
@@ -287,28 +257,14 @@ export function encoderActivities({ store }: ActivityDeps) {
         .toString('utf8')
         .split('\n')
         .filter((l) => l.trim());
-      const model = await loadLanguageModel(store, input.encoderKey);
-      const beat = heartbeater();
-      try {
-        const ids: string[] = [];
-        const vectors: Float32Array[] = [];
-        const unknown: number[] = [];
-        for (let start = 0; start < lines.length; start += ENCODE_BATCH) {
-          lines.slice(start, start + ENCODE_BATCH).forEach((line, i) => {
-            const m = modelSentences(line, start + i + 1);
-            ids.push(m.id);
-            vectors.push(model.encode(m.sentences));
-            unknown.push(model.unknownTokens(m.sentences));
-          });
-          beat({ encoded: ids.length, total: lines.length });
-          await yieldToEventLoop();
-        }
-        if (ids.length === 0) throw new Error(`the models file '${input.modelsKey}' is empty`);
-        await putJSON(store, key, writeEncodings(input.encoderKey, ids, vectors, unknown));
-        return { key, count: ids.length, dim: model.config.dim };
-      } finally {
-        model.dispose();
-      }
+      const lm = await getJSON<LanguageModelJSON>(store, keys.lm(input.encoderKey));
+      // On a pooled thread: LSTM inference for every model would otherwise hold this worker's event loop.
+      const { ids, vectors, unknown } = await withHeartbeats({ encoded: 0, total: lines.length }, (report) =>
+        runTask('encodeModels', { model: lm, lines }, report),
+      );
+      if (ids.length === 0) throw new Error(`the models file '${input.modelsKey}' is empty`);
+      await putJSON(store, key, writeEncodings(input.encoderKey, ids, vectors, unknown));
+      return { key, count: ids.length, dim: lm.config.dim };
     },
 
     /**

@@ -5,7 +5,7 @@
  */
 import type { ProbeSet } from '../src/ranker/family-probe';
 import type { RankerJSON } from '../src/ranker/ranker';
-import type { EpochReport, LanguageModelJSON } from '../src/encoder/language-model';
+import type { EpochReport, LanguageModelConfig, LanguageModelJSON } from '../src/encoder/language-model';
 import type { EncoderCorpus, EncoderEvaluation, EvaluateOptions } from '../src/encoder/experiment';
 import type {
   Word2VecConfig,
@@ -73,6 +73,17 @@ export interface ProbeFamiliesInput {
   families: Record<string, string>;
 }
 
+export interface EncodeModelsInput {
+  model: LanguageModelJSON;
+  /** Lines of a models JSONL file (src/encoder/encodings-file.ts: modelSentences). */
+  lines: string[];
+}
+export interface EncodedModels {
+  ids: string[];
+  vectors: Float32Array[];
+  unknown: number[];
+}
+
 export const THREAD_TASKS = {
   /** The ranker's family probe: features and similarity of every probe set (seconds to minutes of CPU). */
   probeFamilies(input: ProbeFamiliesInput, emit: (e: { probed: number; of: number }) => void) {
@@ -117,6 +128,55 @@ export const THREAD_TASKS = {
         onEpoch: (report, m) => emit({ type: 'epoch', report, model: m.toJSON() }),
       });
       return model.toJSON();
+    } finally {
+      model.dispose();
+    }
+  },
+
+  /** A fresh language model from word2vec's embeddings (its first LSTM weights are drawn on TensorFlow). */
+  async initLanguageModel(
+    input: { word2vec: Word2VecJSON; config: Partial<LanguageModelConfig> },
+    _emit: (e: never) => void,
+  ): Promise<LanguageModelJSON> {
+    const { initBackend } = require('../src/training/backend') as typeof import('../src/training/backend');
+    const { LanguageModelEncoder } =
+      require('../src/encoder/language-model') as typeof import('../src/encoder/language-model');
+    const { Word2Vec } = require('../src/encoder/word2vec') as typeof import('../src/encoder/word2vec');
+    await initBackend();
+    const model = LanguageModelEncoder.fromWord2Vec(Word2Vec.fromJSON(input.word2vec), input.config);
+    try {
+      return model.toJSON();
+    } finally {
+      model.dispose();
+    }
+  },
+
+  /** Encodes models (LSTM inference, ~10 ms each at 512-d) off the activity's event loop. */
+  async encodeModels(
+    input: EncodeModelsInput,
+    emit: (e: { encoded: number; total: number }) => void,
+  ): Promise<EncodedModels> {
+    const { initBackend } = require('../src/training/backend') as typeof import('../src/training/backend');
+    const { LanguageModelEncoder } =
+      require('../src/encoder/language-model') as typeof import('../src/encoder/language-model');
+    const { modelSentences } =
+      require('../src/encoder/encodings-file') as typeof import('../src/encoder/encodings-file');
+    await initBackend();
+    const model = LanguageModelEncoder.fromJSON(input.model);
+    const out: EncodedModels = { ids: [], vectors: [], unknown: [] };
+    try {
+      let lastEmit = performance.now();
+      input.lines.forEach((line, i) => {
+        const m = modelSentences(line, i + 1);
+        out.ids.push(m.id);
+        out.vectors.push(model.encode(m.sentences));
+        out.unknown.push(model.unknownTokens(m.sentences));
+        if (performance.now() - lastEmit > 1_000) {
+          emit({ encoded: i + 1, total: input.lines.length });
+          lastEmit = performance.now();
+        }
+      });
+      return out;
     } finally {
       model.dispose();
     }

@@ -11,6 +11,7 @@
  *     "vectors": "<base64>"          // ids.length × dim float32, little-endian, row-major (row i = ids[i])
  *   }
  */
+import { toSentences, type ArchitectureSpec } from '../arch';
 import { decodeFloat32, encodeFloat32 } from './float-codec';
 
 export const ENCODINGS_FORMAT = 'dlrec.encodings';
@@ -81,4 +82,19 @@ export function encodingRow(e: Encodings, i: number): Float32Array {
 export function encodingOf(e: Encodings, id: string): Float32Array | undefined {
   const i = e.ids.indexOf(id);
   return i < 0 ? undefined : encodingRow(e, i);
+}
+
+/** A spec line, a {id, spec} line or an {id, sentences} line of a models JSONL file → id + sentences. */
+export function modelSentences(line: string, lineNo: number): { id: string; sentences: string[] } {
+  const m = JSON.parse(line) as {
+    id?: string;
+    spec?: ArchitectureSpec;
+    sentences?: string[];
+    layers?: unknown;
+  };
+  const id = m.id ?? `line-${lineNo}`;
+  if (Array.isArray(m.sentences)) return { id, sentences: m.sentences };
+  if (m.spec) return { id, sentences: toSentences(m.spec) };
+  if (Array.isArray(m.layers)) return { id, sentences: toSentences(m as unknown as ArchitectureSpec) };
+  throw new Error(`models file line ${lineNo}: expected {"id", "spec"} or {"id", "sentences"}`);
 }

@@ -9,7 +9,7 @@ import { after, test } from 'node:test';
 import { encoderActivities } from '../../activities/encoder';
 import { FileArtifactStore, getJSON } from '../../infra/store';
 import { writeGeneration } from '../../src/arch';
-import { readEncodings, encodingRow } from '../../src/encoder/encodings-file';
+import { encodingRow, modelSentences, readEncodings } from '../../src/encoder/encodings-file';
 import { LanguageModelEncoder } from '../../src/encoder/language-model';
 import { encoderArtifacts, readCurrentEncoder } from '../../src/encoder/stored-encoder';
 import { Word2Vec } from '../../src/encoder/word2vec';
@@ -83,6 +83,15 @@ test('encoder activities: checkpoint every epoch, resume with more epochs, encod
   assert.equal(file.dim, 16);
   assert.ok(file.matrix.every(Number.isFinite));
   assert.notDeepEqual(encodingRow(file, 0), encodingRow(file, 1));
+  // Encoded on a pooled thread: the vectors this thread's own encoder gives.
+  const served = LanguageModelEncoder.fromJSON(await getJSON(store, second.lmKey));
+  const lines = (await store.get(`${prefix}/models.jsonl`)).toString('utf8').split('\n');
+  for (const i of [0, 7]) {
+    const own = served.encode(modelSentences(lines[i], i + 1).sentences);
+    const err = Math.max(...own.map((x, k) => Math.abs(x - encodingRow(file, i)[k])));
+    assert.ok(err < 1e-5, `model ${i}: thread and in-process encodings differ by ${err}`);
+  }
+  served.dispose();
 
   const exp = await a.encoderExperiment({ encoderKey: second.encoderKey });
   const stored = await getJSON<{ points: number[][]; labels: number[]; perplexity: number }>(
