@@ -84,6 +84,23 @@ export interface EncodedModels {
   unknown: number[];
 }
 
+/** A language model on this thread's TensorFlow backend for the length of `use`, then disposed. */
+async function withLanguageModel<T>(
+  json: LanguageModelJSON,
+  use: (model: import('../src/encoder/language-model').LanguageModelEncoder) => Promise<T> | T,
+): Promise<T> {
+  const { initBackend } = require('../src/training/backend') as typeof import('../src/training/backend');
+  const { LanguageModelEncoder } =
+    require('../src/encoder/language-model') as typeof import('../src/encoder/language-model');
+  await initBackend();
+  const model = LanguageModelEncoder.fromJSON(json);
+  try {
+    return await use(model);
+  } finally {
+    model.dispose();
+  }
+}
+
 export const THREAD_TASKS = {
   /** The ranker's family probe: features and similarity of every probe set (seconds to minutes of CPU). */
   probeFamilies(input: ProbeFamiliesInput, emit: (e: { probed: number; of: number }) => void) {
@@ -111,16 +128,11 @@ export const THREAD_TASKS = {
   },
 
   /** Trains to `epochs`; every epoch's full state is emitted (the caller stores checkpoints). */
-  async fitLanguageModel(
+  fitLanguageModel(
     input: LanguageModelFitInput,
     emit: (e: LanguageModelEvent) => void,
   ): Promise<LanguageModelJSON> {
-    const { initBackend } = require('../src/training/backend') as typeof import('../src/training/backend');
-    const { LanguageModelEncoder } =
-      require('../src/encoder/language-model') as typeof import('../src/encoder/language-model');
-    await initBackend();
-    const model = LanguageModelEncoder.fromJSON(input.model);
-    try {
+    return withLanguageModel(input.model, async (model) => {
       await model.fit(input.train, {
         epochs: input.epochs,
         heldOut: input.heldOut,
@@ -128,9 +140,7 @@ export const THREAD_TASKS = {
         onEpoch: (report, m) => emit({ type: 'epoch', report, model: m.toJSON() }),
       });
       return model.toJSON();
-    } finally {
-      model.dispose();
-    }
+    });
   },
 
   /** A fresh language model from word2vec's embeddings (its first LSTM weights are drawn on TensorFlow). */
@@ -152,19 +162,14 @@ export const THREAD_TASKS = {
   },
 
   /** Encodes models (LSTM inference, ~10 ms each at 512-d) off the activity's event loop. */
-  async encodeModels(
+  encodeModels(
     input: EncodeModelsInput,
     emit: (e: { encoded: number; total: number }) => void,
   ): Promise<EncodedModels> {
-    const { initBackend } = require('../src/training/backend') as typeof import('../src/training/backend');
-    const { LanguageModelEncoder } =
-      require('../src/encoder/language-model') as typeof import('../src/encoder/language-model');
     const { modelSentences } =
       require('../src/encoder/encodings-file') as typeof import('../src/encoder/encodings-file');
-    await initBackend();
-    const model = LanguageModelEncoder.fromJSON(input.model);
-    const out: EncodedModels = { ids: [], vectors: [], unknown: [] };
-    try {
+    return withLanguageModel(input.model, (model) => {
+      const out: EncodedModels = { ids: [], vectors: [], unknown: [] };
       let lastEmit = performance.now();
       input.lines.forEach((line, i) => {
         const m = modelSentences(line, i + 1);
@@ -177,32 +182,23 @@ export const THREAD_TASKS = {
         }
       });
       return out;
-    } finally {
-      model.dispose();
-    }
+    });
   },
 
   /**
    * The encoder experiment (src/encoder/experiment.ts: perplexities, generator floor, t-SNE): minutes of language
    * model inference and t-SNE at paper size, which on the activity's thread blocked a worker for 206 s.
    */
-  async evaluateEncoder(
+  evaluateEncoder(
     input: EncoderEvaluationInput,
     emit: (e: { step: string }) => void,
   ): Promise<EncoderEvaluation> {
-    const { initBackend } = require('../src/training/backend') as typeof import('../src/training/backend');
-    const { LanguageModelEncoder } =
-      require('../src/encoder/language-model') as typeof import('../src/encoder/language-model');
     const { evaluateEncoder } =
       require('../src/encoder/experiment') as typeof import('../src/encoder/experiment');
-    await initBackend();
-    const model = LanguageModelEncoder.fromJSON(input.model);
-    try {
+    return withLanguageModel(input.model, (model) => {
       emit({ step: 'evaluating' });
-      return await evaluateEncoder(model, input.corpus, input.options);
-    } finally {
-      model.dispose();
-    }
+      return evaluateEncoder(model, input.corpus, input.options);
+    });
   },
 
   /** Skip-gram word2vec (src/encoder/word2vec.ts): the same fit as in-process (bit for bit with one thread). */
