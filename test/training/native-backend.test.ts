@@ -121,7 +121,7 @@ test('native training on a worker thread leaves the event loop free; in-process 
 test('threads that start training at once on the native backend do not crash the process', async (t) => {
   if (!nativeOrSkip(t)) return;
   // tfjs-node's process-wide attribute-name set is written without a lock; scripts/native-tensorflow.js guards it.
-  // Unguarded, this child died with SIGSEGV in about one run in ten (6 of 54 here); guarded, 0 of 60.
+  // Unguarded, this child died with SIGSEGV in about one run in ten (5 of 58 here); guarded, 0 of 60.
   const pkg = path.dirname(require.resolve('@tensorflow/tfjs-node/package.json'));
   const stamp = JSON.parse(fs.readFileSync(path.join(pkg, 'lib', 'dlrec-native.json'), 'utf8'));
   assert.match(
