@@ -5,7 +5,12 @@
  */
 import type { ProbeSet } from '../src/ranker/family-probe';
 import type { RankerJSON } from '../src/ranker/ranker';
-import type { EpochReport, LanguageModelConfig, LanguageModelJSON } from '../src/encoder/language-model';
+import type {
+  EpochReport,
+  LanguageModelConfig,
+  LanguageModelEncoder,
+  LanguageModelJSON,
+} from '../src/encoder/language-model';
 import type { EncoderCorpus, EncoderEvaluation, EvaluateOptions } from '../src/encoder/experiment';
 import type {
   Word2VecConfig,
@@ -84,16 +89,19 @@ export interface EncodedModels {
   unknown: number[];
 }
 
-/** A language model on this thread's TensorFlow backend for the length of `use`, then disposed. */
+/**
+ * A language model on this thread's TensorFlow backend for the length of `use`, then disposed: restored from its
+ * JSON, or made by a function of the class (e.g. fresh from word2vec).
+ */
 async function withLanguageModel<T>(
-  json: LanguageModelJSON,
-  use: (model: import('../src/encoder/language-model').LanguageModelEncoder) => Promise<T> | T,
+  source: LanguageModelJSON | ((encoder: typeof LanguageModelEncoder) => LanguageModelEncoder),
+  use: (model: LanguageModelEncoder) => Promise<T> | T,
 ): Promise<T> {
   const { initBackend } = require('../src/training/backend') as typeof import('../src/training/backend');
-  const { LanguageModelEncoder } =
-    require('../src/encoder/language-model') as typeof import('../src/encoder/language-model');
+  const encoder = (require('../src/encoder/language-model') as typeof import('../src/encoder/language-model'))
+    .LanguageModelEncoder;
   await initBackend();
-  const model = LanguageModelEncoder.fromJSON(json);
+  const model = typeof source === 'function' ? source(encoder) : encoder.fromJSON(source);
   try {
     return await use(model);
   } finally {
@@ -144,21 +152,15 @@ export const THREAD_TASKS = {
   },
 
   /** A fresh language model from word2vec's embeddings (its first LSTM weights are drawn on TensorFlow). */
-  async initLanguageModel(
+  initLanguageModel(
     input: { word2vec: Word2VecJSON; config: Partial<LanguageModelConfig> },
     _emit: (e: never) => void,
   ): Promise<LanguageModelJSON> {
-    const { initBackend } = require('../src/training/backend') as typeof import('../src/training/backend');
-    const { LanguageModelEncoder } =
-      require('../src/encoder/language-model') as typeof import('../src/encoder/language-model');
     const { Word2Vec } = require('../src/encoder/word2vec') as typeof import('../src/encoder/word2vec');
-    await initBackend();
-    const model = LanguageModelEncoder.fromWord2Vec(Word2Vec.fromJSON(input.word2vec), input.config);
-    try {
-      return model.toJSON();
-    } finally {
-      model.dispose();
-    }
+    return withLanguageModel(
+      (encoder) => encoder.fromWord2Vec(Word2Vec.fromJSON(input.word2vec), input.config),
+      (model) => model.toJSON(),
+    );
   },
 
   /** Encodes models (LSTM inference, ~10 ms each at 512-d) off the activity's event loop. */
