@@ -12,7 +12,8 @@ import {
   type StandardiserJSON,
 } from './matrix';
 
-export type RegressorKind = 'ridge' | 'svr' | 'mlp' | 'random-forest' | 'gradient-boosting' | 'adaboost';
+export type RegressorKind =
+  'ridge' | 'svr' | 'linear-svr' | 'mlp' | 'random-forest' | 'gradient-boosting' | 'adaboost';
 
 export interface RegressorJSON<P = unknown, S = unknown> {
   format: 'dlrec.regressor';

@@ -178,12 +178,20 @@ export class AccuracyRegressor {
       this.groupMeans = groupMeans(target, groups);
       target.forEach((v, i) => (target[i] = v - this.groupMeans[groups[i]]));
     }
-    const validation = this.params.candidates.map((spec) =>
+    const { candidates, top } = this.params;
+    // An average of every candidate chooses nothing: validating them would only order the members, at k× the
+    // fits (at paper size, the evaluation's ensemble folds are hours of it).
+    if (top >= candidates.length) {
+      this.validation = [];
+      this.members = candidates.map((spec) => createRegressor(spec.name, spec.params).fit(X, target));
+      return this;
+    }
+    const validation = candidates.map((spec) =>
       crossValidate(spec, X, target, { folds, seed, groups: opts.groups }),
     );
     const score = new Map(validation.map((v) => [v, this.selectionScore(v, y, prior, opts.groups)]));
     this.validation = validation.sort((a, b) => score.get(a)! - score.get(b)! || a.rmse - b.rmse);
-    const chosen = this.validation.slice(0, this.params.top);
+    const chosen = this.validation.slice(0, top);
     this.members = chosen.map((v) => createRegressor(v.spec.name, v.spec.params).fit(X, target));
     return this;
   }

@@ -106,6 +106,16 @@ test('AccuracyRegressor picks the lowest validation RMSE, and top-2 averages the
   const back = AccuracyRegressor.fromJSON(JSON.parse(JSON.stringify(ens.toJSON())));
   assert.deepEqual(Array.from(back.predict(X.slice(0, 4))), Array.from(ens.predict(X.slice(0, 4))));
   assert.equal(back.toJSON().validation.length, 3);
+
+  // Averaging every candidate validates none of them (nothing to choose) and equals the plain average.
+  const all = new AccuracyRegressor({ candidates, folds: 4, seed: 2, top: candidates.length }).fit(X, y, {
+    groups,
+  });
+  assert.equal(all.validation.length, 0);
+  const each = candidates.map((c) => createRegressor(c.name, c.params).fit(X, y).predict(X.slice(0, 4)));
+  Array.from(all.predict(X.slice(0, 4))).forEach((p, i) =>
+    assert.ok(Math.abs(p - each.reduce((s, e) => s + e[i], 0) / each.length) < 1e-12),
+  );
 });
 
 test('AccuracyRegressor clamps predictions to [0, 1] by default', () => {

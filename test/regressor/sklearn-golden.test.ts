@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import {
   AdaBoostRegressor,
   GradientBoostingRegressor,
+  LinearSvrRegressor,
   MlpRegressor,
   RandomForestRegressor,
   RegressionTree,
@@ -14,6 +15,7 @@ import {
   sortColumns,
   toDenseMatrix,
   regressorFromJSON,
+  createRegressor,
   type Regressor,
 } from '../../src/regressor';
 
@@ -80,6 +82,15 @@ test('SVR (rbf, linear, poly) matches scikit-learn SVR to solver tolerance', () 
     assertClose(m.predict(Xte), fx[key], 1e-5, key);
     roundTrip(m);
   }
+});
+
+test("linear SVR (dlrec's 'svr-linear') matches scikit-learn LinearSVR (liblinear) to solver tolerance", () => {
+  const m = new LinearSvrRegressor({ C: 0.5, epsilon: 0.02, tol: 1e-8, maxIter: 200_000 }).fit(Xtr, ytr);
+  assert.ok(m.iterations < 200_000, 'the solver converged');
+  assertClose(m.predict(Xte), fx.linear_svr, 1e-5, 'linear_svr');
+  roundTrip(m);
+  // The factory's 'svr-linear' is this solver.
+  assert.equal(createRegressor('svr-linear', { C: 0.5 }).kind, 'linear-svr');
 });
 
 test('regression tree matches scikit-learn DecisionTreeRegressor(max_depth=4, min_samples_leaf=5)', () => {
