@@ -19,6 +19,7 @@ import type {
   Word2VecProgress,
 } from '../src/encoder/word2vec';
 import type { CampaignResult, EvaluationSummary, SimilarityTable } from '../src/recommendation';
+import type { EvaluationPart, EvaluationPartResult } from '../src/recommendation/evaluate';
 import type { RecommenderJSON } from '../src/recommendation/recommender';
 import type { RegressorKind } from '../src/recommendation/rows';
 import type { TransferabilityScores } from '../src/transferability';
@@ -62,14 +63,19 @@ export interface RepositoryData {
 export interface EvaluationInput extends RepositoryData {
   canonical?: string[];
 }
+export interface EvaluationPartInput extends EvaluationInput {
+  part: EvaluationPart;
+  /** For the LogME/LEEP folds: the kind the first parts chose. */
+  defaultKind?: RegressorKind;
+}
 export interface RecommenderFitInput extends RepositoryData {
   kind: RegressorKind;
 }
-/** A named stage of the evaluation; `fold`/`folds` count the held-out datasets of a leave-one-out stage. */
+/** A named stage of the evaluation; `part`/`parts` count the evaluation's parts done and in all. */
 export interface EvaluationEvent {
   step: string;
-  fold?: number;
-  folds?: number;
+  part?: number;
+  parts?: number;
 }
 
 export interface ProbeFamiliesInput {
@@ -218,20 +224,31 @@ export const THREAD_TASKS = {
     return { model: word2vec.toJSON(), fit };
   },
 
-  /** Every evaluation of the repository (src/recommendation/evaluate.ts); an event per stage and held-out fold. */
-  async evaluateRepository(
-    input: EvaluationInput,
+  /** One part of the repository's evaluation (src/recommendation/evaluate.ts): an 80/20 regressor or a fold. */
+  async evaluationPart(
+    input: EvaluationPartInput,
+    emit: (e: EvaluationEvent) => void,
+  ): Promise<EvaluationPartResult> {
+    const { RepositoryEvaluation } =
+      require('../src/recommendation/evaluate') as typeof import('../src/recommendation/evaluate');
+    emit({ step: input.part.id });
+    return new RepositoryEvaluation(input.results, input.encodings, input.table, input).run(
+      input.part,
+      input.defaultKind,
+    );
+  },
+
+  /** The evaluation's summary from its stored parts: Table 1, the baselines, the joined leave-one-out. */
+  async summariseEvaluation(
+    input: EvaluationInput & { parts: Record<string, EvaluationPartResult> },
     emit: (e: EvaluationEvent) => void,
   ): Promise<EvaluationSummary> {
-    const { evaluateRepository } =
+    const { RepositoryEvaluation } =
       require('../src/recommendation/evaluate') as typeof import('../src/recommendation/evaluate');
-    let step = '';
-    return evaluateRepository(input.results, input.encodings, input.table, {
-      canonical: input.canonical,
-      transferability: input.transferability,
-      onStep: (s) => emit({ step: (step = s) }),
-      onFold: (fold, folds) => emit({ step, fold, folds }),
-    });
+    emit({ step: 'table 1 and baselines' });
+    return new RepositoryEvaluation(input.results, input.encodings, input.table, input).summarise(
+      new Map(Object.entries(input.parts)),
+    );
   },
 
   /** The recommender's accuracy regressor fitted on the whole repository, as Recommender.toJSON(). */

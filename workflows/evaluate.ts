@@ -25,7 +25,7 @@ export async function EvaluateWorkflow(input: EvaluateInput) {
     startToCloseTimeout: '2 hours',
     retry: { maximumAttempts: 3, initialInterval: '5s' },
   } as const;
-  // The fits run on a worker thread and heartbeat { step, fold, folds } every ≤ 2 s: a lost worker is noticed
+  // The fits run on worker threads and heartbeat { step, part, parts } every ≤ 2 s: a lost worker is noticed
   // within heartbeatSeconds (default 2 minutes).
   const fit = proxyActivities<Activities>({ ...options, heartbeatTimeout: `${heartbeatSeconds} seconds` });
   // The report does not heartbeat: 5 minutes at least, as before.

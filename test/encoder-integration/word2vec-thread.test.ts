@@ -7,8 +7,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { encoderActivities } from '../../activities/encoder';
+import { inParallel, recommendationActivities } from '../../activities/recommendation';
 import { runOnThread } from '../../activities/threads';
-import { FileArtifactStore } from '../../infra/store';
+import { FileArtifactStore, getJSON, putJSON } from '../../infra/store';
+import { encodeFloat32 } from '../../src/encoder/float-codec';
 import { writeGeneration } from '../../src/arch';
 import { encoderCorpus } from '../../src/encoder/experiment';
 import { encoderArtifacts } from '../../src/encoder/stored-encoder';
@@ -79,21 +81,55 @@ test('fitWord2Vec: thread and in-process fits are bit-identical; progress change
   );
 });
 
-test('evaluateRepository and fitRecommender on a thread equal their in-process results', async () => {
+test('the evaluateRepository activity (parts on parallel threads, each stored) and fitRecommender on a thread equal their in-process results', async () => {
   const repository = synthetic();
   const { table, encodings } = repository;
   // Half the models: the evaluation fits hundreds of regressors, twice here.
   const results = repository.results.filter((r) => Number(r.modelId.slice(1)) < 7);
-  const steps: { step: string; fold?: number; folds?: number }[] = [];
-  const threaded = await runOnThread(
-    'evaluateRepository',
-    { results, encodings, table, canonical: ['m0', 'm1'] },
-    (e) => steps.push(e),
-  );
+  const store = new FileArtifactStore(path.join(root, 'evaluation-store'));
+  const ids = [...encodings.keys()];
+  const dim = encodings.get(ids[0])!.length;
+  const flat = new Float32Array(ids.length * dim);
+  ids.forEach((id, i) => flat.set(encodings.get(id)!, i * dim));
+  await putJSON(store, 'encodings.json', { ids, dim, vectors: encodeFloat32(flat) });
+  await store.put('results.jsonl', Buffer.from(results.map((r) => JSON.stringify(r)).join('\n')));
+  await putJSON(store, 'loo.json', {
+    datasets: table.datasets,
+    similarity: table.datasets.map((d) => Array.from(table.rows[d])),
+  });
+  const keys = {
+    resultsKey: 'results.jsonl',
+    encodingsKey: 'encodings.json',
+    looKey: 'loo.json',
+    canonical: ['m0', 'm1'],
+  };
+  const activities = recommendationActivities({ store });
   const plain = evaluateRepository(results, encodings, table, { canonical: ['m0', 'm1'] });
-  assert.equal(JSON.stringify(threaded), JSON.stringify(plain));
-  assert.ok(steps.some((s) => s.step === 'leave one dataset out' && s.fold === 5 && s.folds === 5));
-  assert.ok(steps.some((s) => s.step === 'table 1 and baselines'));
+  const first = await activities.evaluateRepository(keys);
+  const stored = async () => JSON.stringify(await getJSON(store, first.evaluationKey));
+  assert.equal(await stored(), JSON.stringify(plain));
+  // Every part was stored: 8 members + 2 kinds of the 80/20 split, 5 folds × 2 kinds of leave-one-out.
+  const prefix = first.evaluationKey.replace(/summary\.json$/, 'parts/');
+  const parts = (await store.list(prefix)).map((o) => o.key.slice(prefix.length)).sort();
+  assert.equal(parts.length, 20);
+  assert.ok(parts.includes('loo-selected-c.json') && parts.includes('split-svr-linear.json'));
+  // A retry after a lost attempt: the summary and two parts are gone, and only those two are redone.
+  await store.delete(first.evaluationKey);
+  const kept = await getJSON(store, `${prefix}loo-ensemble-a.json`);
+  await store.delete(`${prefix}loo-ensemble-b.json`);
+  await store.delete(`${prefix}split-mlp.json`);
+  // A stored part is read back, not recomputed: a value written into one shows in the new summary.
+  type SplitPart = { split: { perRegressor: Record<string, { mae: number }> } };
+  const marked = await getJSON<SplitPart>(store, `${prefix}split-ridge.json`);
+  marked.split.perRegressor.ridge.mae = 12345;
+  await putJSON(store, `${prefix}split-ridge.json`, marked);
+  await activities.evaluateRepository(keys);
+  assert.deepEqual(await getJSON(store, `${prefix}loo-ensemble-a.json`), kept);
+  assert.equal((await store.list(prefix)).length, 20, 'the missing parts are stored again');
+  const resumed = await getJSON<typeof plain>(store, first.evaluationKey);
+  assert.equal(resumed.split8020.perRegressor.ridge.mae, 12345);
+  assert.deepEqual(resumed.split8020.perRegressor.mlp, plain.split8020.perRegressor.mlp);
+  assert.equal(JSON.stringify(resumed.loo), JSON.stringify(plain.loo));
 
   const recommender = await runOnThread(
     'fitRecommender',
@@ -107,4 +143,24 @@ test('evaluateRepository and fitRecommender on a thread equal their in-process r
     Recommender.fromJSON(recommender).recommend(similarity, 3),
     Recommender.fromJSON(local).recommend(similarity, 3),
   );
+});
+
+test('inParallel: at most `limit` at once; after a failure nothing new starts, the running ones finish', async () => {
+  let running = 0;
+  let most = 0;
+  const finished: number[] = [];
+  const work = async (i: number) => {
+    running++;
+    most = Math.max(most, running);
+    await new Promise((r) => setTimeout(r, i === 2 ? 5 : 20));
+    running--;
+    if (i === 2) throw new Error('part 2 failed');
+    finished.push(i);
+  };
+  await assert.rejects(inParallel([1, 2, 3, 4, 5, 6], 2, work), /part 2 failed/);
+  assert.equal(most, 2);
+  // 1 and 2 start; 2 fails at 5 ms, so 3 never starts; 1 still finishes.
+  assert.deepEqual(finished, [1]);
+  await inParallel([1, 3, 4], 8, work);
+  assert.deepEqual(finished.sort(), [1, 1, 3, 4]);
 });
