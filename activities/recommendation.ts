@@ -26,7 +26,7 @@ import {
   type EvaluationPartResult,
 } from '../src/recommendation/evaluate';
 import { runTask } from './threads';
-import type { TransferabilityFile } from './transferability';
+import type { TransferabilityFile } from '../src/transferability';
 
 /** Keys of the artifacts a fitted repository is made of (what RepositoryBuildWorkflow records). */
 export interface RepositoryKeys {

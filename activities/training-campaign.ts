@@ -19,37 +19,12 @@ import { SeededRandom } from '../src/datasets';
 import type { SweepProfile } from '../src/profiles';
 import { binomialStandardError } from '../src/evaluation/stats';
 import type { CampaignResult } from '../src/recommendation/types';
-import { simulationIdentity, simulationSettings, type SimulatedTraining } from '../src/training/simulation';
+import { simulationIdentity, simulationSettings } from '../src/training/simulation';
 import { withHeartbeats, type ActivityDeps } from './context';
-import {
-  resolveModel,
-  resolvePair,
-  trainingKeys,
-  type DerivedVersion,
-  type ModelRef,
-  type TrainModelResult,
-} from './training';
-import { trainInputFor } from '../workflows/training-plan';
+import { resolveModel, resolvePair, trainingKeys, type ModelRef, type TrainModelResult } from './training';
+import { trainInputFor, type CampaignInput, type PlanItem } from '../src/training/sweep-plan';
 
-export interface CampaignInput {
-  campaignId: string;
-  sweep: SweepProfile;
-  datasets: string[];
-  /** generations/<run>: where the generated models come from (needed when sweep.generated > 0). */
-  generationPrefix?: string;
-  derived?: DerivedVersion;
-  /** Every pair trained by the simulated trainer (src/training/simulation.ts). */
-  simulate?: Partial<SimulatedTraining>;
-}
-
-export interface PlanItem {
-  index: number;
-  pairId: string;
-  phase: 1 | 2;
-  model: ModelRef;
-  dataset: string;
-  source: string | null;
-}
+export type { CampaignInput, PlanItem } from '../src/training/sweep-plan';
 
 export interface CampaignPlan {
   campaignId: string;

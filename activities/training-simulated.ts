@@ -16,7 +16,7 @@ import {
   type SimulatedTraining,
 } from '../src/training/simulation';
 import { activityAttempt, heartbeater } from './context';
-import type { ResolvedPair, TrainModelResult } from './training';
+import type { ResolvedPair, TrainModelResult } from './training-types';
 import { trainingKeys } from './training-keys';
 
 /** Waits `ms`, cancellable inside an activity (a cancelled or timed-out attempt stops at once). */

@@ -38,78 +38,27 @@ import {
   type ImageSet,
   type Split,
 } from '../src/datasets';
-import type { ProfileName } from '../src/profiles';
 import { decodeState } from '../src/training/state';
 import { RecipeError, recipeFor, recipeHash, type Recipe } from '../src/training/recipe';
 import type { BackendName } from '../src/training/backend';
-import type { TrainResult } from '../src/training/trainer';
 import { activityAttempt, heartbeater, type ActivityDeps } from './context';
 import type { TrainEvent } from './thread-tasks';
 import { runTask, ThreadTaskError } from './threads';
 import type { TrainingJob } from './training-job';
 import { simulateTrainPair } from './training-simulated';
 import { trainingKeys } from './training-keys';
-import { simulationIdentity, simulationSettings, type SimulatedTraining } from '../src/training/simulation';
+import { simulationIdentity, simulationSettings } from '../src/training/simulation';
 
 /** Every model trains at this input; model ids are canonical hashes at this input and 10 classes. */
 export const TRAIN_INPUT = { height: 32, width: 32, channels: 3 } as const;
 const REFERENCE_CLASSES = 10;
 
-export type ModelRef = { zoo: string } | { specKey: string; id: string };
-export interface DerivedVersion {
-  perClass: { train: number; test: number };
-  seed: number;
-}
-/** Caps on top of the recipe profile (0 or absent: the recipe's own). */
-export interface TrainingLimits {
-  epochs?: number;
-  trainImages?: number;
-  testImages?: number;
-}
-export interface TrainModelInput {
-  pairId: string;
-  model: ModelRef;
-  dataset: string;
-  source: string | null;
-  recipe: { profile: ProfileName; overrides?: Partial<Recipe> };
-  limits?: TrainingLimits;
-  /** A fine-tune's limits for training its source from scratch (default `limits`): the sweep's phase-1 pair. */
-  sourceLimits?: TrainingLimits;
-  /** The version of derived datasets (the build profile's datasets section). */
-  derived?: DerivedVersion;
-  /** Keep checkpoints/<pairKey>/latest.bin after success (default: delete it; the weights are kept). */
-  keepCheckpoint?: boolean;
-  /** Train with the simulated trainer (src/training/simulation.ts): no GPU work, the accuracy from its law. */
-  simulate?: Partial<SimulatedTraining>;
-}
-
-export interface TrainModelResult extends Omit<TrainResult, 'valLossCurve' | 'valAccuracyCurve' | 'backend'> {
-  backend: TrainResult['backend'] | 'simulated';
-  /** A simulated run's expected accuracy under the law (the measured one adds test-set noise). */
-  simulatedLaw?: number;
-  pairId: string;
-  pairKey: string;
-  modelId: string;
-  modelName: string;
-  architecture: string;
-  dataset: string;
-  datasetSha: string;
-  source: string | null;
-  sourcePairKey: string | null;
-  recipeHash: string;
-  depth: number;
-  resumedFromEpoch: number;
-  attempt: number;
-  transferredWeights: number;
-  resultKey: string;
-  weightsKey: string;
-  weightsBinKey: string;
-  checkpointKey: string | null;
-  /** True when this call found the pair already trained and returned the stored result. */
-  reused?: boolean;
-}
+export type { DerivedVersion, ModelRef, TrainingLimits, TrainModelInput } from '../src/training/sweep-plan';
+import type { DerivedVersion, ModelRef, TrainModelInput } from '../src/training/sweep-plan';
 
 export { trainingKeys };
+export type { ResolvedModel, ResolvedPair, TrainModelResult } from './training-types';
+import type { ResolvedModel, ResolvedPair, TrainModelResult } from './training-types';
 
 const HAS_WEIGHTS = new Set(['Dense', 'Convolution2D']);
 
@@ -168,15 +117,6 @@ async function specsAt(store: ArtifactStore, key: string): Promise<Map<string, A
   return p;
 }
 
-export interface ResolvedModel {
-  /** The architecture at TRAIN_INPUT and 10 classes: what models.jsonl lists and the encoder encodes. */
-  reference: ArchitectureSpec;
-  modelId: string;
-  modelName: string;
-  architecture: string;
-  forClasses(classes: number): ArchitectureSpec;
-}
-
 export async function resolveModel(store: ArtifactStore, ref: ModelRef): Promise<ResolvedModel> {
   if ('zoo' in ref) {
     const reference = zooModel(ref.zoo, TRAIN_INPUT, REFERENCE_CLASSES);
@@ -199,15 +139,6 @@ export async function resolveModel(store: ArtifactStore, ref: ModelRef): Promise
     architecture: `generated:${ref.id}`,
     forClasses: (c) => withClasses(reference, c),
   };
-}
-
-export interface ResolvedPair {
-  model: ResolvedModel;
-  spec: ArchitectureSpec;
-  manifest: DatasetManifest;
-  recipe: Recipe;
-  pairKey: string;
-  source: ResolvedPair | null;
 }
 
 function recipeOf(input: TrainModelInput, family: string): Recipe {

@@ -26,11 +26,8 @@ export interface ScoreTransferabilityInput {
   seed: number;
 }
 
-export interface TransferabilityFile {
-  format: 'dlrec.transferability';
-  samples: number;
-  scores: Record<string, TransferabilityScores>;
-}
+export type { TransferabilityFile } from '../src/transferability';
+import type { TransferabilityFile } from '../src/transferability';
 
 const trainedWeightsBin = (modelJsonKey: string) => modelJsonKey.replace(/model\.json$/, 'weights.bin');
 

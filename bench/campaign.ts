@@ -320,7 +320,7 @@ async function checkAgainstLaw(
   const { simulatedOutcome } =
     require('../activities/training-simulated') as typeof import('../activities/training-simulated');
   const { trainInputFor } =
-    require('../workflows/training-plan') as typeof import('../workflows/training-plan');
+    require('../src/training/sweep-plan') as typeof import('../src/training/sweep-plan');
   const recorded = new Map(results.map((r) => [String(r.pairId), Number(r.accuracy)]));
   const expected: Array<[string, number]> = [];
   let mismatches = 0;

@@ -9,8 +9,8 @@ import { ENCODER_PROFILES, type EncoderProfile } from './encoder/profiles';
 import type { Recipe } from './training/recipe';
 import type { DatasetMirror } from './datasets/mirror';
 
-export type ProfileName = 'smoke' | 'mini' | 'paper';
-export const PROFILE_NAMES: ProfileName[] = ['smoke', 'mini', 'paper'];
+export { PROFILE_NAMES, type ProfileName } from './profile-names';
+import { PROFILE_NAMES, type ProfileName } from './profile-names';
 
 export interface DatasetsProfile {
   /** Repository datasets; offline and derived ones are built locally, the others need `dlrec datasets fetch`. */

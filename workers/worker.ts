@@ -3,7 +3,8 @@ import { Runtime, Worker, type NativeConnection } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { nativeThreadsPerJob } from '../activities/threads';
 import type { ArtifactStore } from '../infra/store';
-import { CPU_QUEUE, GPU_QUEUE, connectWorker, type TemporalTarget } from '../infra/temporal';
+import { connectWorker, type TemporalTarget } from '../infra/temporal';
+import { CPU_QUEUE, GPU_QUEUE } from '../workflows/queues';
 import { workflowBundle } from './bundle';
 
 export type QueueChoice = 'cpu' | 'gpu' | 'all';

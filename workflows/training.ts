@@ -37,7 +37,7 @@ import { GenerateModelsWorkflow } from './generate';
 import { progressQuery, trackProgress, type WorkflowProgress } from './progress';
 import { CPU_QUEUE, GPU_QUEUE } from './queues';
 import { scheduleToStart } from './timeouts';
-import { trainInputFor } from './training-plan';
+import { trainInputFor } from '../src/training/sweep-plan';
 
 export interface SweepWorkflowInput extends CampaignInput {
   /** Generation options, used when generationPrefix is absent and the sweep draws generated models. */

@@ -14,7 +14,7 @@ import type { SweepProfile } from '../src/profiles';
 import { failRun } from './failures';
 import { trackProgress } from './progress';
 import { CPU_QUEUE, GPU_QUEUE } from './queues';
-import { trainInputFor } from './training-plan';
+import { trainInputFor } from '../src/training/sweep-plan';
 
 export interface VerifyItem {
   architecture: string;

@@ -1,7 +1,5 @@
 import { promises as fs } from 'node:fs';
 
-export { CPU_QUEUE, GPU_QUEUE } from '../../workflows/queues';
-
 export interface TemporalTarget {
   address: string;
   namespace: string;

@@ -10,7 +10,7 @@
  *   and the language model reaches 29.4 there (ratio 0.32).
  * - paper: the published setting, 512-d, for the GPU pool (learning rate and batch untuned).
  */
-import type { ProfileName } from '../profiles';
+import type { ProfileName } from '../profile-names';
 import type { LanguageModelConfig } from './language-model';
 import type { Word2VecConfig } from './word2vec';
 

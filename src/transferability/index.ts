@@ -1,4 +1,9 @@
 export { logme, type LogMeResult } from './logme';
 export { leep, softmaxRows } from './leep';
 export { TransferabilityInputError } from './labels';
-export { transferabilityScores, type ForwardPass, type TransferabilityScores } from './scores';
+export {
+  transferabilityScores,
+  type ForwardPass,
+  type TransferabilityFile,
+  type TransferabilityScores,
+} from './scores';

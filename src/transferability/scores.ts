@@ -28,3 +28,10 @@ export function transferabilityScores(pass: ForwardPass, labels: ArrayLike<numbe
     leep: leep(pass.outputs, labels, { probabilities: pass.probabilities }),
   };
 }
+
+/** The stored scores of a repository (transferability/<hash>.json), by campaign pairId. */
+export interface TransferabilityFile {
+  format: 'dlrec.transferability';
+  samples: number;
+  scores: Record<string, TransferabilityScores>;
+}

@@ -11,7 +11,7 @@ import { PROFILES } from '../../src/profiles';
 import { injectedFault, lawAccuracy, lawDifficulty, simulationSettings } from '../../src/training/simulation';
 import { TrainingSweepWorkflow } from '../../workflows';
 import { CPU_QUEUE } from '../../workflows/queues';
-import { trainInputFor } from '../../workflows/training-plan';
+import { trainInputFor } from '../../src/training/sweep-plan';
 import { withWorkers } from '../../workers/worker';
 import { temporalForTests } from '../helpers/services';
 
