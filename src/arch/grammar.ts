@@ -19,28 +19,9 @@ export interface InputShape {
   channels: number;
 }
 
-/** mulberry32: tiny, fast and good enough for drawing architectures. */
-export class Rng {
-  private s: number;
-  constructor(seed: number) {
-    this.s = seed >>> 0;
-  }
-  next(): number {
-    let t = (this.s = (this.s + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-  int(lo: number, hi: number): number {
-    return lo + Math.floor(this.next() * (hi - lo + 1));
-  }
-  pick<T>(items: readonly T[]): T {
-    return items[Math.floor(this.next() * items.length)];
-  }
-  chance(p: number): boolean {
-    return this.next() < p;
-  }
-}
+/** Architectures are drawn from the one seeded stream (src/random.ts). */
+export { SeededRandom as Rng } from '../random';
+import type { SeededRandom as Rng } from '../random';
 
 export type BodyKind =
   'conv' | 'pool' | 'bn' | 'relu' | 'tanh' | 'sigmoid' | 'dropout' | 'lrn' | 'power' | 'abs';
@@ -114,8 +95,8 @@ export class Draft {
 }
 
 export function drawConv(rng: Rng, filters?: number, kernel?: number): NewLayer {
-  const kr = kernel ?? rng.int(1, 5);
-  const kc = kernel ?? (rng.chance(C.convSquareKernel) ? kr : rng.int(1, 5));
+  const kr = kernel ?? rng.between(1, 5);
+  const kc = kernel ?? (rng.chance(C.convSquareKernel) ? kr : rng.between(1, 5));
   const sr = kernel ? 1 : rng.pick(STRIDE_DRAW);
   const sc = kernel ? 1 : rng.chance(C.convSameStride) ? sr : rng.pick(STRIDE_DRAW);
   const padding = kernel || rng.chance(C.convSamePadding) ? 'SAME' : 'VALID';

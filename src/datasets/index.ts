@@ -51,5 +51,5 @@ export { parseCifarBinary, encodeCifarBinary } from './cifar';
 export { parseSvhnMat, parseMatV5 } from './svhn-mat';
 export { parseStl10 } from './stl10';
 export { ZipRejectedError, DEFAULT_ZIP_LIMITS, type ZipLimits } from './zip';
-export { SeededRandom } from './rng';
+export { SeededRandom } from '../random';
 export { loadEmojiSet, type EmojiSet, type EmojiStyle } from './emoji';

@@ -6,7 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { encodeCifarBinary } from './cifar';
 import { encodeIdx } from './idx';
 import { getEntry, type DownloadFile, type RegistryEntry } from './registry';
-import { SeededRandom, subSeed } from './rng';
+import { SeededRandom, subSeed } from '../random';
 import { STL10_CLASSES } from './stl10';
 import { encodeSvhnMat } from './svhn-mat';
 import { makeTar } from './tar';

@@ -1,4 +1,4 @@
-import { SeededRandom } from './rng';
+import { SeededRandom } from '../random';
 import { subset, type ImageSet, type SplitPair } from './types';
 
 export const DEFAULT_SAMPLE_SIZE = 512;

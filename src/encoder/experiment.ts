@@ -14,7 +14,7 @@ import { LanguageModelEncoder, type EpochReport } from './language-model';
 import { generatorPerplexity, grammarLikelihood, isLinearSentence } from '../arch/grammar-likelihood';
 import { knnPurity, silhouette, unigramPerplexity } from './metrics';
 import { encoderProfile, type EncoderProfile } from './profiles';
-import { SeededRandom } from './rng';
+import { SeededRandom } from '../random';
 import { scatterSvg, tsne2d } from './tsne-plot';
 import { vggVariants } from './vgg-variants';
 import { Word2Vec, type Word2VecFitResult } from './word2vec';

@@ -12,7 +12,7 @@ import { decodeFloat32, encodeFloat32 } from './float-codec';
 import { LstmInference } from './lstm-inference';
 import { type LstmState, type LstmWeights, maskedNll, runLstm, variableList, zeroState } from './lstm-graph';
 import { type Batch, chunksOf, clipByGlobalNorm, makeBatches } from './lm-batches';
-import { SeededRandom } from './rng';
+import { SeededRandom } from '../random';
 import { Vocabulary } from './vocabulary';
 import type { Word2Vec } from './word2vec';
 

@@ -3,7 +3,7 @@
  * time-major chunks for truncated BPTT, and gradient clipping.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { SeededRandom } from './rng';
+import type { SeededRandom } from '../random';
 
 export interface Batch {
   inputs: Int32Array;

@@ -1,6 +1,6 @@
 /** 2-D t-SNE of encodings (via @keckelt/tsne, seeded) and a self-contained SVG scatter plot. */
 import { TSNE } from '@keckelt/tsne';
-import { SeededRandom } from './rng';
+import { SeededRandom } from '../random';
 
 export interface TsneOptions {
   perplexity?: number;

@@ -4,7 +4,7 @@
  * rates and head size. All parameters stay on the token grid of src/arch, so no token is UNK.
  */
 import { SpecBuilder, validityError, type ArchitectureSpec } from '../arch';
-import { SeededRandom } from './rng';
+import { SeededRandom } from '../random';
 
 export interface VggVariantOptions {
   count: number;

@@ -7,7 +7,7 @@
  */
 import path from 'node:path';
 import { Worker, workerData } from 'node:worker_threads';
-import { SeededRandom } from './rng';
+import { SeededRandom } from '../random';
 import { Word2VecTables, type TablesLayout } from './word2vec-kernel';
 
 /** Everything a shard's thread reads; the typed arrays live in SharedArrayBuffers. */

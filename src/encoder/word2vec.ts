@@ -7,7 +7,7 @@
  * rate decaying linearly over all epochs; a seeded PRNG makes runs reproducible.
  */
 import { decodeFloat32, encodeFloat32 } from './float-codec';
-import { SeededRandom } from './rng';
+import { SeededRandom } from '../random';
 import { tokenize } from './tokens';
 import { Word2VecTables } from './word2vec-kernel';
 import { shared, startHelpers, trainShard, waitForHelpers, type ShardPlan } from './word2vec-shards';

@@ -5,7 +5,7 @@
  * ranked closest to the textured emoji (family probe on the mini repository: 0.79 without this, 0.94–0.97 with it).
  * The family probe's variants are stronger than these, and its rescans and unseen art style are not among them.
  */
-import { SeededRandom } from '../datasets/rng';
+import { SeededRandom } from '../random';
 import type { ImageSet } from '../datasets/types';
 import { addNoise, asRgb32, regain, zoomOut } from './nuisance';
 

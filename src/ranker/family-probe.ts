@@ -6,7 +6,7 @@
  * probe's family.
  */
 import { loadEmojiSet } from '../datasets/emoji';
-import { SeededRandom } from '../datasets/rng';
+import { SeededRandom } from '../random';
 import { sampleImages } from '../datasets/sampler';
 import type { ImageSet } from '../datasets/types';
 import { addNoise, asRgb32, NUISANCE_SIZE, recolour, rescan, zoomOut } from './nuisance';

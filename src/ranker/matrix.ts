@@ -75,17 +75,8 @@ export function argmaxRows(P: Float64Array | Float32Array, n: number, k: number)
   return out;
 }
 
-/** mulberry32: tiny, fast, seedable; good enough for bootstrap draws and SGD order. */
-export function makeRng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Bootstrap draws and SGD order come from the one seeded stream (src/random.ts). */
+export { seededRandom as makeRng } from '../random';
 
 export function shuffleInPlace(a: Int32Array, rng: () => number): Int32Array {
   for (let i = a.length - 1; i > 0; i--) {

@@ -4,7 +4,7 @@
  * full strength to images the ranker never saw; the ranker's training applies milder ones to half of its sample,
  * so its members must tell datasets apart by content rather than by a dataset's clean, fixed-scale look.
  */
-import type { SeededRandom } from '../datasets/rng';
+import type { SeededRandom } from '../random';
 import { resizeSet, toChannels } from '../datasets/transforms';
 import type { ImageSet } from '../datasets/types';
 

@@ -123,17 +123,7 @@ export class Standardiser {
   }
 }
 
-/** Mulberry32: a small seeded PRNG so fits are reproducible (and serialisable by seed). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from '../random';
 
 /** Standard normal draw (Box–Muller) from a uniform generator. */
 export function gaussian(rand: () => number): number {

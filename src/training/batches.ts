@@ -13,33 +13,9 @@ export interface ImageData {
   channels: number;
 }
 
-/** mulberry32 with its state exposed, so checkpoints can store and restore the stream exactly. */
-export class TrainingRandom {
-  constructor(public state: number) {
-    this.state = state >>> 0;
-  }
-  next(): number {
-    let t = (this.state = (this.state + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-  int(n: number): number {
-    return Math.floor(this.next() * n);
-  }
-  /** Fisher–Yates permutation of 0..n-1. */
-  permutation(n: number): Uint32Array {
-    const p = new Uint32Array(n);
-    for (let i = 0; i < n; i++) p[i] = i;
-    for (let i = n - 1; i > 0; i--) {
-      const j = this.int(i + 1);
-      const t = p[i];
-      p[i] = p[j];
-      p[j] = t;
-    }
-    return p;
-  }
-}
+/** Batches are drawn from the one seeded stream (src/random.ts), whose `state` checkpoints store. */
+export { SeededRandom as TrainingRandom } from '../random';
+import { SeededRandom as TrainingRandom } from '../random';
 
 export function checkImageData(d: ImageData, what: string): void {
   const per = d.height * d.width * d.channels;

@@ -87,7 +87,7 @@ function mutate(doc: unknown, rng: Rng): unknown {
   if (all.length === 0) return rng.pick(WEIRD);
   const [container, key] = rng.pick(all);
   const c = container as Record<string | number, unknown>;
-  switch (rng.int(0, 6)) {
+  switch (rng.between(0, 6)) {
     case 0:
       if (Array.isArray(container)) container.splice(key as number, 1);
       else delete c[key];
@@ -109,7 +109,7 @@ function mutate(doc: unknown, rng: Rng): unknown {
       break;
     case 5:
       if (Array.isArray(container) && container.length > 1) {
-        const j = rng.int(0, container.length - 1);
+        const j = rng.between(0, container.length - 1);
         [container[key as number], container[j]] = [container[j], container[key as number]];
       }
       break;
@@ -128,7 +128,7 @@ test('≥1,000 random mutations of valid specs, NLDS and Keras files never crash
   const started = Date.now();
   for (let i = 0; i < 1500; i++) {
     let doc: unknown = structuredClone(SEEDS[i % SEEDS.length]);
-    const rounds = rng.int(1, 3);
+    const rounds = rng.between(1, 3);
     for (let r = 0; r < rounds; r++) doc = mutate(doc, rng);
     doc = JSON.parse(JSON.stringify(doc) ?? 'null');
     const t0 = Date.now();

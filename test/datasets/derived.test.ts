@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { derivedGenerator } from '../../src/datasets/derived';
 import { installedFontFamilies, renderGlyphs } from '../../src/datasets/derived/glyphs';
-import { SeededRandom } from '../../src/datasets/rng';
+import { SeededRandom } from '../../src/random';
 import { resizeSet, toChannels } from '../../src/datasets/transforms';
 import { checkImageSet, type ImageSet } from '../../src/datasets/types';
 

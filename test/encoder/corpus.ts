@@ -3,7 +3,7 @@
  * distinct grammar: "vgg" (conv-BN-ReLU stacks, max pooling, dense head) and "allconv"
  * (strided convolutions, average pooling, no dense layers), with interchangeable tokens per slot.
  */
-import { SeededRandom } from '../../src/encoder/rng';
+import { SeededRandom } from '../../src/random';
 
 export const VGG_CONVS = [
   'Convolution2D_64_3_3_1_1_SAME',

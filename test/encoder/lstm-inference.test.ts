@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { simdMatVec } from '../../src/encoder/simd-matvec';
 import { LstmInference } from '../../src/encoder/lstm-inference';
-import { SeededRandom } from '../../src/encoder/rng';
+import { SeededRandom } from '../../src/random';
 
 const rng = new SeededRandom(11);
 const randomArray = (n: number, scale = 1) =>

@@ -12,7 +12,7 @@ import { generateModels } from '../../src/arch';
 import { PROFILES } from '../../src/profiles';
 import { Word2Vec, cosineSimilarity } from '../../src/encoder/word2vec';
 import { Word2VecTables, SIGMOID_TABLE_SIZE } from '../../src/encoder/word2vec-kernel';
-import { SeededRandom } from '../../src/encoder/rng';
+import { SeededRandom } from '../../src/random';
 
 interface GensimFixture {
   corpusSha256: string;

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { loadMnistOffline } from '../../src/datasets/offline';
-import { SeededRandom } from '../../src/datasets/rng';
+import { SeededRandom } from '../../src/random';
 
 /** `count` real MNIST test digits as 28×28 grey PNGs in class sub-folders (the layout dlrec accepts). */
 export async function writeDigitFolder(dir: string, count = 64): Promise<void> {

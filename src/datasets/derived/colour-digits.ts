@@ -1,5 +1,5 @@
 import { loadMnistOffline } from '../offline';
-import { SeededRandom, subSeed } from '../rng';
+import { SeededRandom, subSeed } from '../../random';
 import { resizeSet } from '../transforms';
 import { DatasetError, labelArray, subset, type ImageSet } from '../types';
 import { hslToRgb } from './svg-grid';

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { SeededRandom, subSeed } from '../rng';
+import { SeededRandom, subSeed } from '../../random';
 import { labelArray, type ImageSet } from '../types';
 import { fmt, renderCells } from './svg-grid';
 import type { DerivedGenerator, PerClass } from './types';

@@ -1,4 +1,4 @@
-import { SeededRandom, subSeed } from '../rng';
+import { SeededRandom, subSeed } from '../../random';
 import { labelArray, type ImageSet } from '../types';
 import { fmt, hsl, renderCells } from './svg-grid';
 import type { DerivedGenerator, PerClass } from './types';
