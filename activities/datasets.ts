@@ -17,7 +17,7 @@ import {
   type RegistryEntry,
 } from '../src/datasets';
 import { downloadBasename } from '../src/datasets/mirror';
-import { DATASETS_PREFIX, recipeHash } from '../src/datasets/store';
+import { DATASETS_PREFIX, datasetRecipeHash } from '../src/datasets/store';
 import type { DatasetsProfile } from '../src/profiles';
 import { getJSON, putJSON, type ArtifactStore } from '../infra/store';
 import { withHeartbeats, type ActivityDeps } from './context';
@@ -55,7 +55,7 @@ function summary(m: DatasetManifest, download?: PreparedDataset['download']): Pr
 
 /** datasets/<name>/fetched/<hash>.json: which stored version the files with these sha256 became. */
 function fetchedPointer(entry: RegistryEntry, files: Array<{ role: string; sha256: string }>): string {
-  const key = recipeHash({
+  const key = datasetRecipeHash({
     converter: CONVERTER_VERSION,
     format: entry.format,
     files: [...files]

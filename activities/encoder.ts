@@ -5,7 +5,6 @@
  */
 import { simulationIdentity, simulationSettings, type SimulatedTraining } from '../src/training/simulation';
 import { ApplicationFailure } from '@temporalio/common';
-import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -29,9 +28,9 @@ import { heartbeater, withHeartbeats, type ActivityDeps } from './context';
 import type { LanguageModelEvent } from './thread-tasks';
 import { simulatedEpoch } from './training-simulated';
 import { runTask } from './threads';
+import { jsonHash } from '../src/content-hash';
 
-const hashOf = (value: unknown) =>
-  createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
+const hashOf = (value: unknown) => jsonHash(value, 16);
 
 export interface Word2VecSummary {
   word2vecKey: string;

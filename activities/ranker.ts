@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { getJSON, putJSON, type ArtifactStore } from '../infra/store';
 import { readSplit, sampleImages } from '../src/datasets';
 import { augmentSample, AUGMENTATION_VERSION } from '../src/ranker/augment';
@@ -29,6 +28,7 @@ import type { RankerJSON } from '../src/ranker/ranker';
 import { withHeartbeats, type ActivityDeps } from './context';
 import { runTask } from './threads';
 import { manifestOf } from './training';
+import { jsonHash } from '../src/content-hash';
 
 /** Which version of a derived dataset to use (the build profile's), as PrepareDatasetsWorkflow does. */
 export interface DerivedVersion {
@@ -94,7 +94,7 @@ export interface LeaveOneOutRowResult {
 
 /** Short content key of canonical JSON (inputs → output key, so a finished activity is found again). */
 export function inputKey(value: unknown): string {
-  return createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 24);
+  return jsonHash(value, 24);
 }
 
 async function readFeatures(

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -27,6 +26,7 @@ import {
 } from '../src/recommendation/evaluate';
 import { runTask } from './threads';
 import type { TransferabilityFile } from '../src/transferability';
+import { jsonHash } from '../src/content-hash';
 
 /** Keys of the artifacts a fitted repository is made of (what RepositoryBuildWorkflow records). */
 export interface RepositoryKeys {
@@ -47,8 +47,7 @@ export const BUILD_POINTER = 'builds/current.json';
 export const RECOMMENDER_POINTER = 'recommender/current.json';
 
 /** Keys of fitted and evaluated artifacts include RECOMMENDER_VERSION: new regressor inputs mean a refit. */
-const hashOf = (value: unknown) =>
-  createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
+const hashOf = (value: unknown) => jsonHash(value, 16);
 
 export async function readResults(store: ArtifactStore, key: string): Promise<CampaignResult[]> {
   const text = (await store.get(key)).toString('utf8');

@@ -11,9 +11,9 @@
  *   campaigns/<id>/summary.json
  */
 import { ApplicationFailure } from '@temporalio/common';
-import { createHash } from 'node:crypto';
 import readline from 'node:readline';
 import { getJSON, putJSON, type ArtifactStore } from '../infra/store';
+import { jsonHash } from '../src/content-hash';
 import { analyze, canonicalHash, type ArchitectureSpec } from '../src/arch';
 import { SeededRandom } from '../src/datasets';
 import type { SweepProfile } from '../src/profiles';
@@ -179,18 +179,16 @@ export function campaignActivities({ store }: ActivityDeps) {
           const keys = campaignKeys(input.campaignId);
           const { concurrency: _c, attempts: _a, pageSize: _p, historyLimit: _h, ...what } = input.sweep;
           const hashOf = (simulate: unknown) =>
-            createHash('sha256')
-              .update(
-                JSON.stringify([
-                  what,
-                  input.datasets,
-                  input.generationPrefix ?? null,
-                  input.derived ?? null,
-                  ...(simulate ? [simulate] : []),
-                ]),
-              )
-              .digest('hex')
-              .slice(0, 16);
+            jsonHash(
+              [
+                what,
+                input.datasets,
+                input.generationPrefix ?? null,
+                input.derived ?? null,
+                ...(simulate ? [simulate] : []),
+              ],
+              16,
+            );
           // A simulation's timing and faults change neither the plan nor a pair's key: only its identity counts.
           const inputHash = hashOf(input.simulate && simulationIdentity(simulationSettings(input.simulate)));
           if (await store.exists(keys.plan)) {

@@ -7,7 +7,7 @@
 import { Context } from '@temporalio/activity';
 import { getJSON, putJSON, type ArtifactStore } from '../infra/store';
 import { analyze } from '../src/arch';
-import { recipeHash } from '../src/training/recipe';
+import { trainingRecipeHash } from '../src/training/recipe';
 import {
   epochSeconds,
   injectedFault,
@@ -129,7 +129,7 @@ export async function simulateTrainPair(
     datasetSha: m.sha256,
     source: pair.source?.manifest.name ?? null,
     sourcePairKey: pair.source?.pairKey ?? null,
-    recipeHash: recipeHash(pair.recipe),
+    recipeHash: trainingRecipeHash(pair.recipe),
     depth: pair.spec.layers.length,
     resumedFromEpoch: meta.epoch,
     attempt,

@@ -10,7 +10,6 @@
  * A fine-tune first makes sure the from-scratch pair (model, source) is trained (the sweep's phase 1 did it)
  * and starts from its weights with a fresh head.
  */
-import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import { getJSON, putJSON, type ArtifactStore } from '../infra/store';
 import {
@@ -39,7 +38,7 @@ import {
   type Split,
 } from '../src/datasets';
 import { decodeState } from '../src/training/state';
-import { RecipeError, recipeFor, recipeHash, type Recipe } from '../src/training/recipe';
+import { RecipeError, recipeFor, trainingRecipeHash, type Recipe } from '../src/training/recipe';
 import type { BackendName } from '../src/training/backend';
 import { activityAttempt, heartbeater, type ActivityDeps } from './context';
 import type { TrainEvent } from './thread-tasks';
@@ -59,6 +58,7 @@ import type { DerivedVersion, ModelRef, TrainModelInput } from '../src/training/
 export { trainingKeys };
 export type { ResolvedModel, ResolvedPair, TrainModelResult } from './training-types';
 import type { ResolvedModel, ResolvedPair, TrainModelResult } from './training-types';
+import { jsonHash } from '../src/content-hash';
 
 const HAS_WEIGHTS = new Set(['Dense', 'Convolution2D']);
 
@@ -177,12 +177,12 @@ export async function resolvePair(store: ArtifactStore, input: TrainModelInput):
     'dlrec.train/1',
     canonicalHash(spec),
     manifest.sha256,
-    recipeHash(recipe),
+    trainingRecipeHash(recipe),
     source?.pairKey,
     // A simulated run never shares a key (and so a result) with a real one.
     ...(input.simulate ? [simulationIdentity(simulationSettings(input.simulate))] : []),
   ];
-  const pairKey = createHash('sha256').update(JSON.stringify(identity)).digest('hex').slice(0, 24);
+  const pairKey = jsonHash(identity, 24);
   return { model, spec, manifest, recipe, pairKey, source };
 }
 
@@ -352,7 +352,7 @@ export function trainingActivities({ store }: ActivityDeps) {
       datasetSha: pair.manifest.sha256,
       source: pair.source?.manifest.name ?? null,
       sourcePairKey: pair.source?.pairKey ?? null,
-      recipeHash: recipeHash(r),
+      recipeHash: trainingRecipeHash(r),
       depth: pair.spec.layers.length,
       resumedFromEpoch: checkpoint?.epoch ?? 0,
       attempt,

@@ -8,7 +8,6 @@
  * Store: transferability/<hash>.json ({ samples, scores: { pairId: { logme, leep } } }), written last;
  * transferability/<hash>.partial.json holds the scores so far, so a retry continues where it stopped.
  */
-import { createHash } from 'node:crypto';
 import { getJSON, putJSON, type ArtifactStore } from '../infra/store';
 import { parseSpec, type ArchitectureSpec } from '../src/arch';
 import type { TransferabilityScores } from '../src/transferability';
@@ -28,6 +27,7 @@ export interface ScoreTransferabilityInput {
 
 export type { TransferabilityFile } from '../src/transferability';
 import type { TransferabilityFile } from '../src/transferability';
+import { jsonHash } from '../src/content-hash';
 
 const trainedWeightsBin = (modelJsonKey: string) => modelJsonKey.replace(/model\.json$/, 'weights.bin');
 
@@ -38,10 +38,7 @@ export async function readTransferability(store: ArtifactStore, key: string): Pr
 export function transferabilityActivities({ store }: ActivityDeps) {
   return {
     async scoreTransferability(input: ScoreTransferabilityInput): Promise<{ key: string; scored: number }> {
-      const id = createHash('sha256')
-        .update(JSON.stringify(['dlrec.transferability/1', input]))
-        .digest('hex');
-      const key = `transferability/${id.slice(0, 24)}.json`;
+      const key = `transferability/${jsonHash(['dlrec.transferability/1', input], 24)}.json`;
       const partialKey = key.replace(/\.json$/, '.partial.json');
       if (await store.exists(key)) {
         return { key, scored: Object.keys((await readTransferability(store, key)).scores).length };

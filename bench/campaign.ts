@@ -15,13 +15,13 @@
  * 10,000 events or 10 MB of history; no payload above 256 KB; zero lost, zero duplicated.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { PROJECT_ROOT } from '../infra/paths';
+import { jsonHash } from '../src/content-hash';
 
 const opt = (args: string[], name: string, fallback: string) => {
   const i = args.indexOf(`--${name}`);
@@ -351,7 +351,7 @@ async function checkAgainstLaw(
       X,
       rows.map(([, a]) => a),
     );
-    return createHash('sha256').update(JSON.stringify(model.toJSON())).digest('hex').slice(0, 16);
+    return jsonHash(model.toJSON(), 16);
   };
   const got: Array<[string, number]> = expected
     .filter(([id]) => recorded.has(id))

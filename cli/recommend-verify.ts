@@ -20,6 +20,7 @@ import type { BuildRecord } from './build-record';
 import { UserError, type CommandContext } from './output';
 import { runWorkflow } from './run-workflow';
 import { withTemporal } from './temporal-session';
+import { jsonHash } from '../src/content-hash';
 
 export const VERIFY_TEST_FRACTION = 0.2;
 
@@ -79,10 +80,7 @@ export async function verifyRecommendations(
     source: r.sourceDataset,
     predictedAccuracy: r.predictedAccuracy,
   }));
-  const id = createHash('sha256')
-    .update(JSON.stringify([manifest.sha256, build.workflowId, build.createdAt, items, opts.add]))
-    .digest('hex')
-    .slice(0, 16);
+  const id = jsonHash([manifest.sha256, build.workflowId, build.createdAt, items, opts.add], 16);
   const out = await withTemporal({ store, worker: opts.worker }, (client) =>
     runWorkflow(ctx, client, VerifyRecommendationsWorkflow, {
       workflowId: `dlrec-verify-${id}`,

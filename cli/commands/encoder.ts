@@ -5,7 +5,6 @@
  * 512-d, so `dlrec encode` returns 512 numbers; with --profile the profile's dimension applies unless --dim
  * is given (mini uses 64-d to fit a laptop's minutes).
  */
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
@@ -27,6 +26,7 @@ import { CPU_QUEUE } from '../../workflows/queues';
 import { defineAction, intOption, UserError, type CommandContext } from '../output';
 import { runWorkflow } from '../run-workflow';
 import { withTemporal } from '../temporal-session';
+import { jsonHash } from '../../src/content-hash';
 
 /** The default `encoder train`: smoke corpus and epochs, the paper's dimension. */
 const DEFAULT_DIM = 512;
@@ -53,7 +53,7 @@ export function trainProfile(o: Pick<TrainOptions, 'dim' | 'epochs' | 'profile'>
   };
 }
 
-const hash = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex');
+const hash = (value: unknown) => jsonHash(value);
 
 /** A `dlrec generate` folder → corpora/<content hash>/ in the store (its sentences, models and manifest). */
 async function uploadCorpus(store: ArtifactStore, dir: string): Promise<string> {

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { reportData } from '../../activities/recommendation';
@@ -12,6 +11,7 @@ import { buildLabel, selectBuild } from '../build-record';
 import { defineAction } from '../output';
 import { runWorkflow } from '../run-workflow';
 import { withTemporal } from '../temporal-session';
+import { jsonHash } from '../../src/content-hash';
 
 const fmt = (v: number | null | undefined, digits = 3) =>
   v === null || v === undefined || Number.isNaN(v) ? '—' : v.toFixed(digits);
@@ -28,7 +28,7 @@ export function register(program: Command): void {
     async (ctx) => {
       const store = ctx.store();
       const build = await selectBuild(store, ctx.opts.build as string | undefined);
-      const id = createHash('sha256').update(JSON.stringify(build.keys)).digest('hex').slice(0, 12);
+      const id = jsonHash(build.keys, 12);
       const out = await withTemporal({ store, worker: ctx.opts.worker !== false }, (client) =>
         runWorkflow(ctx, client, EvaluateWorkflow, {
           workflowId: `dlrec-evaluate-${id}`,

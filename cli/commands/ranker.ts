@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { Option, type Command } from 'commander';
 import { DatasetError, DEFAULT_SAMPLE_SIZE, findEntry, readManifest } from '../../src/datasets';
 import { PROFILE_NAMES, profile as buildProfile, type ProfileName } from '../../src/profiles';
@@ -9,6 +8,7 @@ import { CPU_QUEUE } from '../../workflows/queues';
 import { defineAction, intOption, UserError, type CommandContext } from '../output';
 import { runWorkflow } from '../run-workflow';
 import { withTemporal } from '../temporal-session';
+import { jsonHash } from '../../src/content-hash';
 
 interface RankerOptions {
   datasets?: string;
@@ -36,10 +36,7 @@ function workflowInput(o: RankerOptions): RankerWorkflowInput {
 
 /** Same inputs and store → same workflow id, so re-running attaches to (or resumes) the same run. */
 const workflowId = (what: string, input: RankerWorkflowInput, storeUrl: string) =>
-  `dlrec-ranker-${what}-${createHash('sha256')
-    .update(JSON.stringify([input, storeUrl]))
-    .digest('hex')
-    .slice(0, 12)}`;
+  `dlrec-ranker-${what}-${jsonHash([input, storeUrl], 12)}`;
 
 function addRankerOptions(cmd: Command, minDatasets: number): Command {
   return cmd

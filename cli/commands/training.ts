@@ -5,7 +5,6 @@
  * in-process worker unless --no-worker), so it gets the same checkpoints, resume and idempotency as the sweep:
  * the same flags again return the stored result without retraining.
  */
-import { createHash } from 'node:crypto';
 import { Option, type Command } from 'commander';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { ModelRef, TrainModelResult } from '../../activities/training';
@@ -20,8 +19,9 @@ import { GPU_QUEUE, CPU_QUEUE } from '../../workflows/queues';
 import { defineAction, intOption, UserError, type CommandContext } from '../output';
 import { runWorkflow } from '../run-workflow';
 import { withTemporal } from '../temporal-session';
+import { jsonHash } from '../../src/content-hash';
 
-const hash = (v: unknown) => createHash('sha256').update(JSON.stringify(v)).digest('hex').slice(0, 16);
+const hash = (v: unknown) => jsonHash(v, 16);
 
 /** zoo:NAME, or an architecture file stored under specs/<canonical hash>.json. */
 async function modelRef(store: ArtifactStore, model: string): Promise<ModelRef> {

@@ -1,9 +1,6 @@
-import { createHash } from 'node:crypto';
 import { StoreError } from './types';
 
-export function sha256Hex(data: Uint8Array | string): string {
-  return createHash('sha256').update(data).digest('hex');
-}
+export { sha256Hex } from '../../src/content-hash';
 
 /** Keys are relative '/'-paths without '..', so a key can never escape the store's root. */
 export function checkKey(key: string): string {

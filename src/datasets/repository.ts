@@ -10,7 +10,7 @@ import {
   DATASETS_PREFIX,
   readManifest,
   readSplit,
-  recipeHash,
+  datasetRecipeHash,
   saveDataset,
   type DatasetManifest,
   type SkippedFile,
@@ -101,7 +101,7 @@ export async function ensureDataset(
     if (!m) throw notAvailable(name);
     return m;
   }
-  const pointer = `${DATASETS_PREFIX}${name}/recipes/${recipeHash(recipe)}.json`;
+  const pointer = `${DATASETS_PREFIX}${name}/recipes/${datasetRecipeHash(recipe)}.json`;
   if (await store.exists(pointer)) {
     const m = await readManifest(store, name, (await getJSON<{ sha256: string }>(store, pointer)).sha256);
     if (m) return m;

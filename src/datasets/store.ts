@@ -9,6 +9,7 @@ import {
   type Split,
   type SplitPair,
 } from './types';
+import { canonicalJsonHash, sha256Hex as sha } from '../content-hash';
 
 /**
  * Datasets in the artifact store, keyed by content hash:
@@ -16,7 +17,7 @@ import {
  *   datasets/<name>/<sha>/{train,test}.labels    labels, 1 byte each, or 2 (little-endian) past 256 classes
  *   datasets/<name>/<sha>/manifest.json          DatasetManifest
  *   datasets/<name>/current.json                 { sha } of the version `loadDataset` reads by default
- *   datasets/<name>/recipes/<recipeHash>.json    { sha } of the version a recipe (source + parameters) produced
+ *   datasets/<name>/recipes/<datasetRecipeHash>.json    { sha } of the version a recipe (source + parameters) produced
  */
 export type DatasetKind = 'offline' | 'derived' | 'registered' | 'fetched';
 
@@ -69,10 +70,6 @@ function labelsToBytes(labels: Uint8Array | Uint16Array): Uint8Array {
   const out = Buffer.alloc(labels.length * 2);
   labels.forEach((l, i) => out.writeUInt16LE(l, 2 * i));
   return out;
-}
-
-function sha(data: Uint8Array | string): string {
-  return createHash('sha256').update(data).digest('hex');
 }
 
 /** The content hash of a pair of splits: equal data gives an equal key, whatever produced it. */
@@ -208,15 +205,7 @@ export async function storedDatasetNames(store: ArtifactStore): Promise<string[]
   return [...names].sort();
 }
 
-/** Hash of a recipe object with sorted keys, for the recipes/ pointers. */
-export function recipeHash(recipe: Record<string, unknown>): string {
-  const canon = (v: unknown): unknown =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(
-          Object.keys(v)
-            .sort()
-            .map((k) => [k, canon((v as Record<string, unknown>)[k])]),
-        )
-      : v;
-  return sha(JSON.stringify(canon(recipe)));
+/** Hash of a dataset recipe (its source and parameters, keys sorted): the name of its recipes/ pointer. */
+export function datasetRecipeHash(recipe: Record<string, unknown>): string {
+  return canonicalJsonHash(recipe);
 }

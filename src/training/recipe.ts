@@ -4,7 +4,7 @@
  * flip, per-channel mean/std normalisation. `mini` keeps it and shrinks the budget; `smoke` is one short
  * epoch without augmentation that only proves the pipeline.
  */
-import { createHash } from 'node:crypto';
+import { canonicalJsonHash } from '../content-hash';
 
 export type ProfileName = 'paper' | 'mini' | 'smoke';
 export const PROFILES: readonly ProfileName[] = ['paper', 'mini', 'smoke'];
@@ -129,18 +129,7 @@ export function validateRecipe(r: Recipe): Recipe {
   return r;
 }
 
-/** Stable hash of a recipe (keys sorted), part of the training idempotency key. */
-export function recipeHash(r: Recipe): string {
-  const canon = (v: unknown): unknown =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(
-          Object.keys(v)
-            .sort()
-            .map((k) => [k, canon((v as Record<string, unknown>)[k])]),
-        )
-      : v;
-  return createHash('sha256')
-    .update(JSON.stringify(canon(r)))
-    .digest('hex')
-    .slice(0, 16);
+/** Hash of a training recipe (keys sorted): part of a trained pair's idempotency key. */
+export function trainingRecipeHash(r: Recipe): string {
+  return canonicalJsonHash(r, 16);
 }
