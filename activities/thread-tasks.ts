@@ -23,6 +23,8 @@ import type { EvaluationPart, EvaluationPartResult } from '../src/recommendation
 import type { RecommenderJSON } from '../src/recommendation/recommender';
 import type { RegressorKind } from '../src/recommendation/rows';
 import type { TransferabilityScores } from '../src/transferability';
+import type { ArchitectureSpec } from '../src/arch';
+import type { ImageData } from '../src/training/batches';
 import { runTrainingJob, type TrainingJob, type TrainingJobOutput } from './training-job';
 
 export type TrainEvent =
@@ -115,6 +117,15 @@ async function withLanguageModel<T>(
   }
 }
 
+/** One model to score on a dataset's sampled images: fresh at a seeded initialisation, or stored trained weights. */
+export type TransferabilityJob = { pairId: string; norm: { mean: number[]; std: number[] } } & (
+  { spec: ArchitectureSpec; seed: number } | { modelJson: Record<string, unknown>; weightsBin: Uint8Array }
+);
+export interface TransferabilityInput {
+  images: ImageData;
+  jobs: TransferabilityJob[];
+}
+
 export const THREAD_TASKS = {
   /** The ranker's family probe: features and similarity of every probe set (seconds to minutes of CPU). */
   probeFamilies(input: ProbeFamiliesInput, emit: (e: { probed: number; of: number }) => void) {
@@ -139,6 +150,39 @@ export const THREAD_TASKS = {
       onBatch: (epoch, batch, loss) => emit({ type: 'batch', epoch, batch, loss }),
       onCheckpoint: (epoch, bytes) => emit({ type: 'checkpoint', epoch, bytes }),
     });
+  },
+
+  /** LogME and LEEP of each job's model on the images (forward passes only); an event per scored model. */
+  async scoreTransferability(
+    input: TransferabilityInput,
+    emit: (e: { scored: number }) => void,
+  ): Promise<Record<string, TransferabilityScores>> {
+    const { initBackend } = require('../src/training/backend') as typeof import('../src/training/backend');
+    const { buildModel } =
+      require('../src/training/model-builder') as typeof import('../src/training/model-builder');
+    const { loadModel } =
+      require('../src/training/saved-model') as typeof import('../src/training/saved-model');
+    const { forwardOutputs } = require('../src/training/forward') as typeof import('../src/training/forward');
+    const { transferabilityScores } =
+      require('../src/transferability') as typeof import('../src/transferability');
+    await initBackend();
+    const scores: Record<string, TransferabilityScores> = {};
+    for (const job of input.jobs) {
+      const model =
+        'spec' in job
+          ? buildModel(job.spec, { seed: job.seed }).model
+          : await loadModel({ modelJson: job.modelJson, weightsBin: job.weightsBin });
+      try {
+        scores[job.pairId] = transferabilityScores(
+          await forwardOutputs(model, input.images, job.norm),
+          input.images.labels,
+        );
+      } finally {
+        model.dispose();
+      }
+      emit({ scored: Object.keys(scores).length });
+    }
+    return scores;
   },
 
   /** Trains to `epochs`; every epoch's full state is emitted (the caller stores checkpoints). */

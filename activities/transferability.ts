@@ -12,6 +12,8 @@ import { getJSON, putJSON, type ArtifactStore } from '../infra/store';
 import { parseSpec, type ArchitectureSpec } from '../src/arch';
 import type { TransferabilityScores } from '../src/transferability';
 import { heartbeater, type ActivityDeps } from './context';
+import type { TransferabilityJob } from './thread-tasks';
+import { runTask } from './threads';
 import { readResults } from './recommendation';
 import { manifestOf, preparedSplit, withClasses, type DerivedVersion } from './training';
 
@@ -43,19 +45,9 @@ export function transferabilityActivities({ store }: ActivityDeps) {
       if (await store.exists(key)) {
         return { key, scored: Object.keys((await readTransferability(store, key)).scores).length };
       }
-      // Loaded on first use, as for training: a worker that never scores never loads TensorFlow.js.
-      const { initBackend } = require('../src/training/backend') as typeof import('../src/training/backend');
-      const { buildModel } =
-        require('../src/training/model-builder') as typeof import('../src/training/model-builder');
-      const { loadModel } =
-        require('../src/training/saved-model') as typeof import('../src/training/saved-model');
-      const { forwardOutputs } =
-        require('../src/training/forward') as typeof import('../src/training/forward');
+      // TensorFlow.js loads and the forward passes run on a pooled thread (activities/threads.ts): on this one
+      // they would hold the worker's event loop — heartbeats, polling, the other activities — for seconds.
       const { channelStats } = require('../src/training/batches') as typeof import('../src/training/batches');
-      const { transferabilityScores } =
-        require('../src/transferability') as typeof import('../src/transferability');
-      await initBackend((process.env.DLREC_BACKEND as never) ?? 'auto');
-
       const results = await readResults(store, input.resultsKey);
       const specs = new Map<string, ArchitectureSpec>(
         (await store.get(input.modelsKey))
@@ -72,56 +64,64 @@ export function transferabilityActivities({ store }: ActivityDeps) {
         ? (await getJSON<TransferabilityFile>(store, partialKey)).scores
         : {};
       const beat = heartbeater(2_000);
-      const between = async () => {
-        beat({ scored: Object.keys(scores).length, total: results.length });
-        await new Promise((r) => setImmediate(r));
-      };
-      let sinceSave = 0;
-      for (const dataset of [...new Set(results.map((r) => r.dataset))]) {
-        const todo = results.filter((r) => r.dataset === dataset && !scores[r.pairId]);
-        if (todo.length === 0) continue;
-        const manifest = await manifestOf(store, dataset, input.derived);
-        const images = await preparedSplit(store, manifest, 'test', input.samples, input.seed);
-        const ownStats = channelStats(
-          images,
-          Uint32Array.from({ length: images.count }, (_, i) => i),
-        );
-        for (const r of todo) {
-          let model;
-          let norm = ownStats;
-          if (r.source === null) {
-            const spec = specs.get(r.modelId);
-            if (!spec) throw new Error(`model ${r.modelId} is not in ${input.modelsKey}: re-run the sweep`);
-            model = buildModel(withClasses(spec, manifest.classNames.length), { seed: input.seed }).model;
-          } else {
-            const pre = scratch.get(`${r.modelId}|${r.source}`);
-            if (!pre?.weightsKey) {
-              throw new Error(`no from-scratch weights of ${r.modelName} on ${r.source}: re-run the sweep`);
+      const report = (inBatch = 0) =>
+        beat({ scored: Object.keys(scores).length + inBatch, total: results.length });
+      const timer = setInterval(report, 2_000);
+      try {
+        for (const dataset of [...new Set(results.map((r) => r.dataset))]) {
+          const todo = results.filter((r) => r.dataset === dataset && !scores[r.pairId]);
+          if (todo.length === 0) continue;
+          const manifest = await manifestOf(store, dataset, input.derived);
+          const images = await preparedSplit(store, manifest, 'test', input.samples, input.seed);
+          const ownStats = channelStats(
+            images,
+            Uint32Array.from({ length: images.count }, (_, i) => i),
+          );
+          // Ten models a task: the partial file is written after each, so a retry loses at most ten.
+          for (let i = 0; i < todo.length; i += 10) {
+            const jobs: TransferabilityJob[] = [];
+            for (const r of todo.slice(i, i + 10)) {
+              if (r.source === null) {
+                const spec = specs.get(r.modelId);
+                if (!spec)
+                  throw new Error(`model ${r.modelId} is not in ${input.modelsKey}: re-run the sweep`);
+                const classes = manifest.classNames.length;
+                jobs.push({
+                  pairId: r.pairId,
+                  norm: ownStats,
+                  spec: withClasses(spec, classes),
+                  seed: input.seed,
+                });
+                continue;
+              }
+              const pre = scratch.get(`${r.modelId}|${r.source}`);
+              if (!pre?.weightsKey) {
+                throw new Error(`no from-scratch weights of ${r.modelName} on ${r.source}: re-run the sweep`);
+              }
+              const modelJson = await getJSON<Record<string, unknown>>(store, pre.weightsKey);
+              const meta = (modelJson.userDefinedMetadata as { dlrec?: { mean: number[]; std: number[] } })
+                ?.dlrec;
+              jobs.push({
+                pairId: r.pairId,
+                norm: meta?.mean?.length ? meta : ownStats,
+                modelJson,
+                weightsBin: new Uint8Array(await store.get(trainedWeightsBin(pre.weightsKey))),
+              });
             }
-            const modelJson = await getJSON<Record<string, unknown>>(store, pre.weightsKey);
-            model = await loadModel({
-              modelJson,
-              weightsBin: new Uint8Array(await store.get(trainedWeightsBin(pre.weightsKey))),
-            });
-            const meta = (modelJson.userDefinedMetadata as { dlrec?: { mean: number[]; std: number[] } })
-              ?.dlrec;
-            if (meta?.mean?.length) norm = meta;
-          }
-          try {
-            const pass = await forwardOutputs(model, images, norm, { between });
-            scores[r.pairId] = transferabilityScores(pass, images.labels);
-          } finally {
-            model.dispose();
-          }
-          if (++sinceSave >= 10) {
+            const { classNames: _names, ...imageData } = images;
+            Object.assign(
+              scores,
+              await runTask('scoreTransferability', { images: imageData, jobs }, (e) => report(e.scored)),
+            );
             await putJSON(store, partialKey, {
               format: 'dlrec.transferability',
               samples: input.samples,
               scores,
             });
-            sinceSave = 0;
           }
         }
+      } finally {
+        clearInterval(timer);
       }
       const file: TransferabilityFile = { format: 'dlrec.transferability', samples: input.samples, scores };
       await putJSON(store, key, file);

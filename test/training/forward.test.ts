@@ -6,6 +6,10 @@ import { channelStats } from '../../src/training/batches';
 import { forwardOutputs, ForwardPassError } from '../../src/training/forward';
 import { buildModel } from '../../src/training/model-builder';
 import { lenet5, mnist } from './helpers';
+import { saveModel } from '../../src/training/saved-model';
+import { transferabilityScores } from '../../src/transferability';
+import { runOnThread } from '../../activities/threads';
+import type { TransferabilityJob } from '../../activities/thread-tasks';
 
 test('forwardOutputs: penultimate features and outputs agree with the last Dense layer, batch by batch', async () => {
   await initBackend('auto');
@@ -46,4 +50,41 @@ test('forwardOutputs refuses images of another shape with the fix in the message
     (e: Error) => e instanceof ForwardPassError && /28×28×1, the model takes 32×32×1: resize/.test(e.message),
   );
   built.model.dispose();
+});
+
+test('scoreTransferability on a pooled thread equals the in-process scores (fresh and stored models)', async () => {
+  await initBackend('auto');
+  const data = mnist('test', 60);
+  const stats = channelStats(
+    data,
+    Uint32Array.from({ length: data.count }, (_, i) => i),
+  );
+  const spec = lenet5(28, 28, 1, 10);
+  const trained = buildModel(spec, { seed: 9 });
+  const saved = await saveModel(trained.model, {
+    classes: 10,
+    input: { height: 28, width: 28, channels: 1 },
+    ...stats,
+  });
+  const images = { ...data, images: data.images.slice() };
+  const jobs: TransferabilityJob[] = [
+    { pairId: 'fresh', norm: stats, spec, seed: 3 },
+    { pairId: 'stored', norm: stats, modelJson: saved.modelJson, weightsBin: saved.weightsBin },
+  ];
+  const events: number[] = [];
+  const threaded = await runOnThread('scoreTransferability', { images, jobs }, (e) => events.push(e.scored));
+  assert.deepEqual(events, [1, 2]);
+  const expected = async (model: tf.LayersModel) =>
+    transferabilityScores(await forwardOutputs(model, data, stats), data.labels);
+  const fresh = buildModel(spec, { seed: 3 }).model;
+  const local = { fresh: await expected(fresh), stored: await expected(trained.model) };
+  for (const id of ['fresh', 'stored'] as const)
+    for (const s of ['logme', 'leep'] as const)
+      assert.ok(
+        Math.abs(threaded[id][s] - local[id][s]) < 1e-4,
+        `${id} ${s}: ${threaded[id][s]} vs ${local[id][s]}`,
+      );
+  assert.notEqual(threaded.fresh.logme, threaded.stored.logme, 'two different models');
+  fresh.dispose();
+  trained.model.dispose();
 });
