@@ -5,14 +5,15 @@
  * hog 324), and to score `samples` images with all members (target: well under 1 s, the CLI's budget is 1.5 s
  * including feature extraction). With `--profile paper` and the reference venv, scikit-learn fits the same
  * shapes in the same run (`fitRatio`; `--no-reference` skips it). `--compare-gbt` also times the gradient-boosting
- * candidates (ml-xgboost, boosting over ml-cart, our histogram trees) on one member-sized problem; see
- * src/ranker/README.md.
+ * candidates (ml-xgboost, boosting over ml-cart, our histogram trees) and the random forests (ml-random-forest,
+ * our histogram forest) on one member-sized problem; see src/ranker/README.md.
  */
 import { performance } from 'node:perf_hooks';
 import { makeRng, type FeatureMatrix } from '../src/ranker/matrix';
 import { DatasetSimilarityRanker } from '../src/ranker/ranker';
 import { stackTrainingData, type DatasetFeatures } from '../src/ranker/leaveOneOut';
 import { GradientBoostedTrees } from '../src/ranker/gradientBoosting';
+import { RandomForest } from '../src/ranker/randomForest';
 import { CLASSIFIER_NAMES, PROFILE_NAMES, type ProfileName } from '../src/ranker/profiles';
 import { ratio, runReference } from './reference';
 
@@ -128,6 +129,33 @@ async function compareGradientBoosting(rows: number, d: number, k: number): Prom
     oneTreeSeconds: oneTree,
     oneTreeRows: sub,
     note: `${rounds}×${k} trees at ${sub} rows ≈ ${Math.round(oneTree * rounds * k)} s; cost grows with rows²`,
+  };
+  // Random forests on the same problem: ml-random-forest (ml-cart trees) against the histogram forest, 5 trees of
+  // depth 25 on 5 % of the features (src/ranker/README.md's measurement).
+  const { RandomForestClassifier } = require('ml-random-forest') as {
+    RandomForestClassifier: new (o: object) => {
+      train(x: number[][], y: number[]): void;
+      predict(x: number[][]): number[];
+    };
+  };
+  const trees = 5;
+  t0 = performance.now();
+  const mlForest = new RandomForestClassifier({
+    nEstimators: trees,
+    maxFeatures: 0.05,
+    seed: 1,
+    treeOptions: { maxDepth: 25 },
+    noOOB: true, // with 5 trees some rows are in every bootstrap: its out-of-bag vote throws on them
+  });
+  mlForest.train(arrays.slice(0, m), Array.from(y.subarray(0, m)));
+  out.mlRandomForest = { trees, fitSeconds: seconds(t0), accuracy: acc(mlForest.predict(arrays.slice(m))) };
+  t0 = performance.now();
+  const forest = new RandomForest({ nEstimators: trees, maxFeatures: Math.round(0.05 * d), seed: 1 });
+  forest.fit(X.subarray(0, m * d), m, d, y.subarray(0, m), k);
+  out.histogramForest = {
+    trees,
+    fitSeconds: seconds(t0),
+    accuracy: acc(forest.predict(X.subarray(m * d), rows - m, d)),
   };
   return out;
 }
