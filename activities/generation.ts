@@ -6,16 +6,10 @@ import { GenerationWriter, type GenerationManifest } from '../src/arch/generatio
 import { generateShard, SHARD_SIZE, type GenerateOptions, type ShardResult } from '../src/arch/generator';
 import { getJSON, putJSON } from '../infra/store';
 import { heartbeater, type ActivityDeps } from './context';
+import type { GenerationProfile } from '../src/profiles';
 
-export interface GenerationRunOptions {
-  seed: number;
-  count: number;
-  input: { height: number; width: number; channels: number };
-  classes: number;
-  unkProb: number;
-  unkCopies: number;
-  shardSize: number;
-}
+/** The generation stage's options: the build profile's generation section. */
+export type GenerationRunOptions = GenerationProfile;
 
 export const GENERATION_FILES = ['models.jsonl', 'sentences.txt', 'vocab.txt', 'manifest.json'] as const;
 

@@ -10,17 +10,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { extractAll, extractFeatures, FEATURE_KINDS, featureDim, type FeatureKind } from '../src/features';
 import { runReference } from './reference';
+import { intOption } from './options';
 
 const BUDGET_SECONDS = 0.5;
-
-function option(args: string[], name: string, fallback: number): number {
-  const i = args.indexOf(`--${name}`);
-  if (i < 0) return fallback;
-  const v = Number(args[i + 1]);
-  if (!Number.isInteger(v) || v <= 0)
-    throw new Error(`--${name} needs a positive integer, got '${args[i + 1]}'`);
-  return v;
-}
 
 /** `count` MNIST test digits centred on size×size, grey or coloured (deterministic). */
 function benchImages(count: number, size: number, channels: number): Uint8Array {
@@ -79,10 +71,10 @@ function best(repeat: number, fn: () => void): Timing {
 }
 
 export async function run(args: string[]): Promise<Record<string, unknown>> {
-  const count = option(args, 'images', 512);
-  const size = option(args, 'size', 32);
-  const channels = option(args, 'channels', 3);
-  const repeat = option(args, 'repeat', 5);
+  const count = intOption(args, 'images', 512);
+  const size = intOption(args, 'size', 32);
+  const channels = intOption(args, 'channels', 3);
+  const repeat = intOption(args, 'repeat', 5);
   const images = benchImages(count, size, channels);
   extractAll(images.subarray(0, size * size * channels), 1, size, size, channels); // tables + JIT warm-up
   extractAll(images, count, size, size, channels);

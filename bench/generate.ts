@@ -9,23 +9,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { defaultWorkers, writeGenerationParallel } from '../src/arch';
+import { intOption } from './options';
 
 const BUDGET_SECONDS = 30;
 const BUDGET_RSS_MB = 1024;
 
-function option(args: string[], name: string, fallback: number): number {
-  const i = args.indexOf(`--${name}`);
-  if (i < 0) return fallback;
-  const v = Number(args[i + 1]);
-  if (!Number.isInteger(v) || v < 0)
-    throw new Error(`--${name} needs a non-negative integer, got '${args[i + 1]}'`);
-  return v;
-}
-
 export async function run(args: string[]): Promise<Record<string, unknown>> {
-  const count = option(args, 'count', 190_000);
-  const seed = option(args, 'seed', 1);
-  const workers = option(args, 'workers', defaultWorkers());
+  const count = intOption(args, 'count', 190_000, 0);
+  const seed = intOption(args, 'seed', 1, 0);
+  const workers = intOption(args, 'workers', defaultWorkers(), 0);
   const outArg = args.indexOf('--out');
   const out =
     outArg >= 0

@@ -9,17 +9,13 @@ import { PROFILES } from '../src/profiles';
 import { initBackend, type BackendName } from '../src/training/backend';
 import { LanguageModelEncoder } from '../src/encoder/language-model';
 import { Word2Vec } from '../src/encoder/word2vec';
-
-function option(args: string[], name: string, fallback: string): string {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : fallback;
-}
+import { intOption, stringOption } from './options';
 
 export async function run(args: string[]): Promise<Record<string, unknown>> {
-  const backend = await initBackend(option(args, 'backend', 'auto') as BackendName | 'auto');
-  const dim = Number(option(args, 'dim', '512'));
-  const count = Number(option(args, 'sentences', '128'));
-  const batchSize = Number(option(args, 'batch', '64'));
+  const backend = await initBackend((stringOption(args, 'backend') ?? 'auto') as BackendName | 'auto');
+  const dim = intOption(args, 'dim', 512);
+  const count = intOption(args, 'sentences', 128);
+  const batchSize = intOption(args, 'batch', 64);
   const models = generateModels({ ...PROFILES.mini.generation, count });
   const sentences = models.flatMap((m) => m.sentences).slice(0, count);
   const word2vec = new Word2Vec({ dim, epochs: 1 });

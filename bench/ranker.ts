@@ -16,17 +16,9 @@ import { GradientBoostedTrees } from '../src/ranker/gradientBoosting';
 import { RandomForest } from '../src/ranker/randomForest';
 import { CLASSIFIER_NAMES, PROFILE_NAMES, type ProfileName } from '../src/ranker/profiles';
 import { ratio, runReference } from './reference';
+import { intOption } from './options';
 
 const FEATURE_DIMS: Record<string, number> = { gist: 512, daisy: 224, lbp: 18, hog: 324 };
-
-function option(args: string[], name: string, fallback: number): number {
-  const i = args.indexOf(`--${name}`);
-  if (i < 0) return fallback;
-  const v = Number(args[i + 1]);
-  if (!Number.isInteger(v) || v <= 0)
-    throw new Error(`--${name} needs a positive integer, got '${args[i + 1]}'`);
-  return v;
-}
 
 /** Datasets whose features scatter (strongly: neighbours overlap) around a dataset-specific non-negative mean. */
 function syntheticRepository(datasets: number, perDataset: number, seed: number): DatasetFeatures[] {
@@ -165,9 +157,9 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
   const profile = (pi >= 0 ? args[pi + 1] : 'mini') as ProfileName;
   if (!PROFILE_NAMES.includes(profile))
     throw new Error(`--profile must be one of ${PROFILE_NAMES.join(', ')}`);
-  const datasets = option(args, 'datasets', 5);
-  const perDataset = option(args, 'per-dataset', 500);
-  const samples = option(args, 'samples', 512);
+  const datasets = intOption(args, 'datasets', 5);
+  const perDataset = intOption(args, 'per-dataset', 500);
+  const samples = intOption(args, 'samples', 512);
   const repo = syntheticRepository(datasets, perDataset, 1);
   const names = repo.map((d) => d.name);
   let t0 = performance.now();

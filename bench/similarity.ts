@@ -18,21 +18,9 @@ import { FileArtifactStore, type ArtifactStore } from '../infra/store';
 import { loadDataset } from '../src/datasets';
 import { profile as buildProfile, PROFILES } from '../src/profiles';
 import { CURRENT_RANKER_KEY, similarityOfImages, type ImageSimilarity } from '../src/ranker';
+import { intOption, stringOption } from './options';
 
 const BUDGET_SECONDS = 1.5;
-
-function option(args: string[], name: string): string | undefined {
-  const i = args.indexOf(`--${name}`);
-  return i < 0 ? undefined : args[i + 1];
-}
-
-function intOption(args: string[], name: string, fallback: number): number {
-  const raw = option(args, name);
-  if (raw === undefined) return fallback;
-  const v = Number(raw);
-  if (!Number.isInteger(v) || v <= 0) throw new Error(`--${name} needs a positive integer, got '${raw}'`);
-  return v;
-}
 
 async function trainRanker(store: ArtifactStore, profileName: string): Promise<number> {
   const t0 = performance.now();
@@ -71,10 +59,10 @@ async function writePngFolder(store: ArtifactStore, dir: string, count: number):
 }
 
 export async function run(args: string[]): Promise<Record<string, unknown>> {
-  const profileName = option(args, 'profile') ?? 'mini';
+  const profileName = stringOption(args, 'profile') ?? 'mini';
   const count = intOption(args, 'images', 512);
   const repeat = intOption(args, 'repeat', 3);
-  const given = option(args, 'store');
+  const given = stringOption(args, 'store');
   const root = given ?? fs.mkdtempSync(path.join(os.tmpdir(), 'dlrec-bench-similarity-'));
   const store = new FileArtifactStore(path.join(root, 'store'));
   try {

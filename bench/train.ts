@@ -15,11 +15,7 @@ import type { BackendName } from '../src/training/backend';
 import { recipeFor } from '../src/training/recipe';
 import { Trainer } from '../src/training/trainer';
 import { ratio, runReference } from './reference';
-
-function option(args: string[], name: string): string | undefined {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : undefined;
-}
+import { stringOption } from './options';
 
 async function measure(spec: ArchitectureSpec, batches: number, backend: BackendName | 'auto') {
   const warmup = 2;
@@ -57,9 +53,10 @@ async function measure(spec: ArchitectureSpec, batches: number, backend: Backend
 }
 
 export async function run(args: string[]): Promise<Record<string, unknown>> {
-  const backend = (option(args, 'backend') ?? process.env.DLREC_BACKEND ?? 'auto') as BackendName | 'auto';
-  const batches = Number(option(args, 'batches') ?? 5);
-  const models = (option(args, 'models') ?? 'lenet5,resnet20').split(',');
+  const backend = (stringOption(args, 'backend') ?? process.env.DLREC_BACKEND ?? 'auto') as
+    BackendName | 'auto';
+  const batches = Number(stringOption(args, 'batches') ?? 5);
+  const models = (stringOption(args, 'models') ?? 'lenet5,resnet20').split(',');
   const measureAll = async (b: BackendName | 'auto') => {
     const out: Record<string, Awaited<ReturnType<typeof measure>>> = {};
     for (const m of models) {

@@ -11,11 +11,7 @@ import { generateModels } from '../src/arch';
 import { PROFILES } from '../src/profiles';
 import { Word2Vec } from '../src/encoder/word2vec';
 import { ratio, runReference } from './reference';
-
-function option(args: string[], name: string, fallback: number): number {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-}
+import { intOption } from './options';
 
 interface GensimResult {
   sentences: number;
@@ -25,10 +21,10 @@ interface GensimResult {
 }
 
 export async function run(args: string[]): Promise<Record<string, unknown>> {
-  const dim = option(args, 'dim', 512);
-  const models = option(args, 'models', 2000);
-  const epochs = option(args, 'epochs', 1);
-  const threads = option(args, 'threads', 1);
+  const dim = intOption(args, 'dim', 512);
+  const models = intOption(args, 'models', 2000);
+  const epochs = intOption(args, 'epochs', 1);
+  const threads = intOption(args, 'threads', 1);
   const generated = generateModels({ ...PROFILES.mini.generation, count: models });
   const base = generated.flatMap((m) => [...m.sentences, ...m.unkSentences]);
   // The corpus gensim_w2v.py trains on: the sentences repeated to at least 200,000.

@@ -117,19 +117,22 @@ const SWEEPS: Record<ProfileName, SweepProfile> = {
   },
 };
 
+/** The architecture generation: how many models, at which input and class count, with which UNK copies. */
+export interface GenerationProfile {
+  seed: number;
+  count: number;
+  input: { height: number; width: number; channels: number };
+  classes: number;
+  unkProb: number;
+  unkCopies: number;
+  shardSize: number;
+}
+
 export interface BuildProfile {
   name: ProfileName;
   datasets: DatasetsProfile;
   ranker: RankerProfile;
-  generation: {
-    seed: number;
-    count: number;
-    input: { height: number; width: number; channels: number };
-    classes: number;
-    unkProb: number;
-    unkCopies: number;
-    shardSize: number;
-  };
+  generation: GenerationProfile;
   /** The encoder stage (src/encoder/profiles.ts: word2vec + language-model sizes, the experiment). */
   encoder: EncoderProfile;
   sweep: SweepProfile;
