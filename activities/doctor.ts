@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { sha256Hex } from '../infra/store';
 import type { ActivityDeps } from './context';
+import { doctorProbeKey } from '../src/store-layout';
 
 export interface StoreRoundTrip {
   ok: boolean;
@@ -15,7 +16,7 @@ export interface StoreRoundTrip {
 export function doctorActivities({ store }: ActivityDeps) {
   return {
     async storeRoundTrip(token: string): Promise<StoreRoundTrip> {
-      const key = `doctor/${token}.bin`;
+      const key = doctorProbeKey(token);
       const payload = randomBytes(4096);
       const expected = sha256Hex(payload);
       try {

@@ -7,6 +7,7 @@ import { generateShard, SHARD_SIZE, type GenerateOptions, type ShardResult } fro
 import { getJSON, putJSON } from '../infra/store';
 import { heartbeater, type ActivityDeps } from './context';
 import type { GenerationProfile } from '../src/profiles';
+import { generationKeys } from '../src/store-layout';
 
 /** The generation stage's options: the build profile's generation section. */
 export type GenerationRunOptions = GenerationProfile;
@@ -27,8 +28,7 @@ export function generationRunKey(o: GenerationRunOptions): string {
   return createHash('sha256').update(canonical).digest('hex').slice(0, 16);
 }
 
-const shardKey = (run: string, i: number) =>
-  `generations/${run}/shards/shard-${String(i).padStart(4, '0')}.json`;
+const shardKey = (run: string, i: number) => generationKeys(run).shard(i);
 
 export function generationActivities({ store }: ActivityDeps) {
   return {
@@ -54,7 +54,7 @@ export function generationActivities({ store }: ActivityDeps) {
       prefix: string;
     }> {
       const run = generationRunKey(input.options);
-      const prefix = `generations/${run}`;
+      const { prefix } = generationKeys(run);
       if (await store.exists(`${prefix}/manifest.json`)) {
         return {
           missing: 0,

@@ -29,6 +29,7 @@ import { withHeartbeats, type ActivityDeps } from './context';
 import { runTask } from './threads';
 import { manifestOf } from './training';
 import { jsonHash } from '../src/content-hash';
+import { featuresPrefix, rankerKeys } from '../src/store-layout';
 
 /** Which version of a derived dataset to use (the build profile's), as PrepareDatasetsWorkflow does. */
 export interface DerivedVersion {
@@ -137,7 +138,7 @@ export function rankerActivities({ store }: ActivityDeps) {
     /** A seeded sample of a dataset's train split at 32×32 and its four features (idempotent). */
     async computeDatasetFeatures(input: DatasetFeaturesInput): Promise<DatasetFeaturesMeta> {
       const manifest = await manifestOf(store, input.name, input.derived);
-      const base = `features/${manifest.sha256}`;
+      const base = featuresPrefix(manifest.sha256);
       const variant = `${input.samples}-${input.seed}-aug${AUGMENTATION_VERSION}`;
       const metaKey = `${base}/${variant}.json`;
       if (await store.exists(metaKey)) return getJSON<DatasetFeaturesMeta>(store, metaKey);
@@ -170,7 +171,17 @@ export function rankerActivities({ store }: ActivityDeps) {
      * under each variant, and the sibling sets, each scored by the ranker → ranker/probe/<hash>.json.
      */
     async probeRankerFamilies(input: FamilyProbeInput): Promise<{ key: string; familyHitRate: number }> {
-      const key = `ranker/probe/${inputKey(['family-probe', 1, input.ranker.key, input.datasets, input.samples, input.seed, input.derived ?? null])}.json`;
+      const key = rankerKeys.probe(
+        inputKey([
+          'family-probe',
+          1,
+          input.ranker.key,
+          input.datasets,
+          input.samples,
+          input.seed,
+          input.derived ?? null,
+        ]),
+      );
       if (await store.exists(key)) {
         const stored = await getJSON<FamilyProbeResult>(store, key);
         return { key, familyHitRate: stored.familyHitRate };
@@ -204,7 +215,9 @@ export function rankerActivities({ store }: ActivityDeps) {
 
     /** One (feature kind, classifier) member trained on the given datasets' features (idempotent). */
     async fitRankerMember(input: MemberInput) {
-      const key = `ranker/members/${inputKey(['member', input.kind, input.classifier, input.features, fitSettings(input.profile)])}.json`;
+      const key = rankerKeys.member(
+        inputKey(['member', input.kind, input.classifier, input.features, fitSettings(input.profile)]),
+      );
       let member: MemberJSON;
       if (await store.exists(key)) member = await getJSON<MemberJSON>(store, key);
       else {
@@ -257,7 +270,9 @@ export function rankerActivities({ store }: ActivityDeps) {
     /** Row `heldOut` of the leave-one-out matrix: a ranker trained on the other datasets scores this one. */
     async leaveOneOutRankerRow(input: LeaveOneOutRowInput): Promise<LeaveOneOutRowResult> {
       // 'disagreement': rows stored before it was recorded lack it, so they are computed again.
-      const key = `ranker/loo/rows/${inputKey(['loo-row', 'disagreement', input.features, input.heldOut, fitSettings(input.profile)])}.json`;
+      const key = rankerKeys.looRow(
+        inputKey(['loo-row', 'disagreement', input.features, input.heldOut, fitSettings(input.profile)]),
+      );
       if (await store.exists(key)) return getJSON<LeaveOneOutRowResult>(store, key);
       const datasets = await Promise.all(input.features.map((k) => readFeatures(store, k)));
       const others = datasets.filter((_, j) => j !== input.heldOut);
@@ -291,9 +306,9 @@ export function rankerActivities({ store }: ActivityDeps) {
 
     /** Stores the assembled leave-one-out result (matrix + vote proportions, the paper's Figure 4a). */
     async saveLeaveOneOut(input: { features: string[]; profile: RankerProfile; result: unknown }) {
-      const key = `ranker/loo/${inputKey(['loo', input.features, fitSettings(input.profile)])}.json`;
+      const key = rankerKeys.loo(inputKey(['loo', input.features, fitSettings(input.profile)]));
       await putJSON(store, key, input.result);
-      await putJSON(store, 'ranker/loo/current.json', { key });
+      await putJSON(store, rankerKeys.currentLoo, { key });
       return { key };
     },
   };

@@ -27,6 +27,16 @@ import {
 import { runTask } from './threads';
 import type { TransferabilityFile } from '../src/transferability';
 import { jsonHash } from '../src/content-hash';
+import {
+  BUILD_POINTER,
+  buildKey,
+  evaluationKeys,
+  RECOMMENDER_POINTER,
+  recommenderKey,
+  reportPrefix,
+  VERIFIED_PREFIX,
+  verifiedKey,
+} from '../src/store-layout';
 
 /** Keys of the artifacts a fitted repository is made of (what RepositoryBuildWorkflow records). */
 export interface RepositoryKeys {
@@ -43,8 +53,7 @@ export interface RepositoryKeys {
   canonical?: string[];
 }
 
-export const BUILD_POINTER = 'builds/current.json';
-export const RECOMMENDER_POINTER = 'recommender/current.json';
+export { BUILD_POINTER, RECOMMENDER_POINTER, verifiedKey } from '../src/store-layout';
 
 /** Keys of fitted and evaluated artifacts include RECOMMENDER_VERSION: new regressor inputs mean a refit. */
 const hashOf = (value: unknown) => jsonHash(value, 16);
@@ -88,7 +97,6 @@ export interface VerifiedFile {
   results: CampaignResult[];
   addedAt: string;
 }
-export const verifiedKey = (datasetSha: string) => `verified/${datasetSha}.json`;
 
 /**
  * The campaign's results plus verified rows. A verified dataset is never a leave-one-out target (it has no
@@ -169,18 +177,18 @@ export function recommendationActivities({ store }: ActivityDeps) {
       keys: RepositoryKeys,
       regressor: RegressorKind = 'selected',
     ): Promise<{ recommenderKey: string }> {
-      const recommenderKey = `recommender/${hashOf([keys, RECOMMENDER_VERSION, regressor])}.json`;
-      if (!(await store.exists(recommenderKey))) {
+      const fittedKey = recommenderKey(hashOf([keys, RECOMMENDER_VERSION, regressor]));
+      if (!(await store.exists(fittedKey))) {
         const fitted = await fitOnThread(
           () => loadRepository(store, keys),
           // LogME/LEEP are evaluation inputs only: the recommender's regressor does not take them.
           ({ transferability: _scores, ...data }, onEvent) =>
             runTask('fitRecommender', { ...data, kind: regressor }, onEvent),
         );
-        await putJSON(store, recommenderKey, fitted);
+        await putJSON(store, fittedKey, fitted);
       }
-      await putJSON(store, RECOMMENDER_POINTER, { key: recommenderKey });
-      return { recommenderKey };
+      await putJSON(store, RECOMMENDER_POINTER, { key: fittedKey });
+      return { recommenderKey: fittedKey };
     },
 
     /**
@@ -192,7 +200,8 @@ export function recommendationActivities({ store }: ActivityDeps) {
     async evaluateRepository(
       keys: RepositoryKeys,
     ): Promise<{ evaluationKey: string; headline: Record<string, number>; regressor: RegressorKind }> {
-      const evaluationKey = `evaluations/${hashOf([keys, RECOMMENDER_VERSION])}/summary.json`;
+      const evaluation = evaluationKeys(hashOf([keys, RECOMMENDER_VERSION]));
+      const evaluationKey = evaluation.summary;
       let summary: EvaluationSummary;
       if (await store.exists(evaluationKey)) {
         summary = await getJSON<EvaluationSummary>(store, evaluationKey);
@@ -201,14 +210,13 @@ export function recommendationActivities({ store }: ActivityDeps) {
           () => loadRepository(store, keys),
           async (data, onEvent) => {
             const input = { ...data, canonical: keys.canonical };
-            const partKey = (id: string) => evaluationKey.replace(/summary\.json$/, `parts/${id}.json`);
             const done = new Map<string, EvaluationPartResult>();
             const { datasets } = data.table;
             const scored = scoredEvaluationParts(datasets, !!data.transferability);
             const total = evaluationParts(datasets).length + scored.length;
             const run = (parts: EvaluationPart[], defaultKind?: RegressorKind) =>
               inParallel(parts, evaluationThreads(), async (part) => {
-                const key = partKey(part.id);
+                const key = evaluation.part(part.id);
                 const result = (await store.exists(key))
                   ? await getJSON<EvaluationPartResult>(store, key)
                   : await runTask('evaluationPart', { ...input, part, defaultKind }, () => {});
@@ -238,7 +246,7 @@ export function recommendationActivities({ store }: ActivityDeps) {
       evaluationKey: string;
       meta: ReportData['meta'];
     }) {
-      const prefix = `reports/${hashOf(input)}`;
+      const prefix = reportPrefix(hashOf(input));
       if (!(await store.exists(`${prefix}/index.html`))) {
         const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'dlrec-report-'));
         try {
@@ -281,12 +289,12 @@ export function recommendationActivities({ store }: ActivityDeps) {
 
     /** Keys of every verified file, sorted (the build takes them as inputs, so its keys say what it learned from). */
     async listVerifiedResults(): Promise<string[]> {
-      return (await store.list('verified/')).map((o) => o.key).sort();
+      return (await store.list(VERIFIED_PREFIX)).map((o) => o.key).sort();
     },
 
     /** Records a finished build so that `dlrec recommend|evaluate|report` find its artifacts. */
     async recordBuild(record: Record<string, unknown> & { workflowId: string }) {
-      await putJSON(store, `builds/${encodeURIComponent(record.workflowId)}.json`, record);
+      await putJSON(store, buildKey(record.workflowId), record);
       await putJSON(store, BUILD_POINTER, record);
       return { key: BUILD_POINTER };
     },

@@ -39,16 +39,8 @@ export interface CampaignPlan {
   eligible: number;
 }
 
-export const campaignKeys = (id: string) => ({
-  plan: `campaigns/${id}/plan.json`,
-  items: `campaigns/${id}/plan.jsonl`,
-  planModels: `campaigns/${id}/plan-models.jsonl`,
-  failure: (index: number) => `campaigns/${id}/failures/${String(index).padStart(6, '0')}.json`,
-  results: `campaigns/${id}/results.jsonl`,
-  failed: `campaigns/${id}/failed.jsonl`,
-  models: `campaigns/${id}/models.jsonl`,
-  summary: `campaigns/${id}/summary.json`,
-});
+export { campaignKeys } from '../src/store-layout';
+import { campaignKeys } from '../src/store-layout';
 
 interface Candidate {
   id: string;

@@ -30,6 +30,7 @@ export interface ScoreTransferabilityInput {
 export type { TransferabilityFile } from '../src/transferability';
 import type { TransferabilityFile } from '../src/transferability';
 import { jsonHash } from '../src/content-hash';
+import { transferabilityKeys } from '../src/store-layout';
 
 const trainedWeightsBin = (modelJsonKey: string) => modelJsonKey.replace(/model\.json$/, 'weights.bin');
 
@@ -40,8 +41,9 @@ export async function readTransferability(store: ArtifactStore, key: string): Pr
 export function transferabilityActivities({ store }: ActivityDeps) {
   return {
     async scoreTransferability(input: ScoreTransferabilityInput): Promise<{ key: string; scored: number }> {
-      const key = `transferability/${jsonHash(['dlrec.transferability/1', input], 24)}.json`;
-      const partialKey = key.replace(/\.json$/, '.partial.json');
+      const { scores: key, partial: partialKey } = transferabilityKeys(
+        jsonHash(['dlrec.transferability/1', input], 24),
+      );
       if (await store.exists(key)) {
         return { key, scored: Object.keys((await readTransferability(store, key)).scores).length };
       }

@@ -22,6 +22,7 @@ import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { PROJECT_ROOT } from '../infra/paths';
 import { jsonHash } from '../src/content-hash';
+import { campaignKeys } from '../src/store-layout';
 
 const opt = (args: string[], name: string, fallback: string) => {
   const i = args.indexOf(`--${name}`);
@@ -234,16 +235,16 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
     const sweepSeconds = Math.round(performance.now() - s0) / 1000;
 
     // Every pair of the plan: recorded once, failed for good, or lost.
-    const keys = (f: string) => `campaigns/${campaignId}/${f}`;
+    const keys = campaignKeys(campaignId);
     const lines = async (key: string) =>
       (await store.get(key))
         .toString('utf8')
         .split('\n')
         .filter((l) => l)
         .map((l) => JSON.parse(l) as Record<string, unknown>);
-    const plan = await lines(keys('plan.jsonl'));
-    const results = await lines(keys('results.jsonl'));
-    const failed = await lines(keys('failed.jsonl'));
+    const plan = await lines(keys.items);
+    const results = await lines(keys.results);
+    const failed = await lines(keys.failed);
     const seen = new Map<string, number>();
     for (const r of results) seen.set(String(r.pairId), (seen.get(String(r.pairId)) ?? 0) + 1);
     const duplicated = [...seen.values()].filter((n) => n > 1).length;
@@ -252,7 +253,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
     const lawMismatches = await checkAgainstLaw(store, plan, results, campaign, simulate);
 
     const histories = await historyStats(client);
-    const summary = await getJSON<{ trainingSeconds: number }>(store, keys('summary.json'));
+    const summary = await getJSON<{ trainingSeconds: number }>(store, keys.summary);
     const seconds = Math.round((generateSeconds + sweepSeconds) * 10) / 10;
     const activities = result.total;
     return {

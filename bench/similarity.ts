@@ -14,10 +14,15 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { rankerActivities } from '../activities/ranker';
-import { FileArtifactStore, type ArtifactStore } from '../infra/store';
+import { FileArtifactStore, getJSON, type ArtifactStore } from '../infra/store';
 import { loadDataset } from '../src/datasets';
 import { profile as buildProfile, PROFILES } from '../src/profiles';
-import { CURRENT_RANKER_KEY, similarityOfImages, type ImageSimilarity } from '../src/ranker';
+import {
+  CURRENT_RANKER_KEY,
+  similarityOfImages,
+  type CurrentRanker,
+  type ImageSimilarity,
+} from '../src/ranker';
 import { intOption, stringOption } from './options';
 
 const BUDGET_SECONDS = 1.5;
@@ -75,9 +80,8 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
     for (let i = 0; i <= repeat; i++) runs.push(await similarityOfImages(store, folder, { samples: count }));
     const [cold, ...warm] = runs;
     const best = warm.reduce((a, b) => (b.seconds < a.seconds ? b : a), cold);
-    const rankerBytes = (await store.head(
-      (await store.list('ranker/')).find((o) => o.key.endsWith('/ranker.json'))!.key,
-    ))!.size;
+    const current = await getJSON<CurrentRanker>(store, CURRENT_RANKER_KEY);
+    const rankerBytes = (await store.head(current.key))!.size;
     return {
       images: count,
       profile: profileName,

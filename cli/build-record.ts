@@ -3,6 +3,7 @@ import { getJSON } from '../infra/store';
 import { BUILD_POINTER, type RepositoryKeys } from '../activities/recommendation';
 import type { CurrentRanker } from '../src/ranker/stored-ranker';
 import { UserError } from './output';
+import { buildKey, BUILDS_PREFIX } from '../src/store-layout';
 
 /** What RepositoryBuildWorkflow records when it finishes (builds/<id>.json, and builds/current.json). */
 export interface BuildRecord {
@@ -20,11 +21,11 @@ export interface BuildRecord {
   sweep: { campaignId: string; total: number; done: number; failed: number };
 }
 
-export const buildKey = (id: string) => `builds/${encodeURIComponent(id)}.json`;
+export { buildKey } from '../src/store-layout';
 
 /** The builds recorded in the store, newest first. */
 export async function listBuilds(store: ArtifactStore): Promise<BuildRecord[]> {
-  const keys = (await store.list('builds/')).map((o) => o.key).filter((k) => k !== BUILD_POINTER);
+  const keys = (await store.list(BUILDS_PREFIX)).map((o) => o.key).filter((k) => k !== BUILD_POINTER);
   const records = await Promise.all(keys.map((k) => getJSON<BuildRecord>(store, k)));
   return records.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
 }

@@ -12,6 +12,7 @@ import { availability, findEntry } from '../src/datasets/registry';
 import { startDatasetMirror } from '../src/datasets/mirror';
 import type { BuildInput } from '../workflows/build';
 import { UserError } from './output';
+import { BUILD_POINTER, BUILDS_PREFIX } from '../src/store-layout';
 
 const MARK = 'simulation.json';
 
@@ -29,7 +30,7 @@ export async function checkSimulationHome(store: ArtifactStore, simulate: boolea
     );
   if (!simulate) return;
   if (!marked) {
-    const real = (await store.list('builds/')).filter((o) => o.key !== 'builds/current.json');
+    const real = (await store.list(BUILDS_PREFIX)).filter((o) => o.key !== BUILD_POINTER);
     if (real.length)
       throw new SimulationHomeError(
         `this DLREC_HOME holds ${real.length} real build(s); a simulated build would replace their datasets ` +

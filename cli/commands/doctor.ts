@@ -11,6 +11,7 @@ import { CPU_QUEUE } from '../../workflows/queues';
 import { defineAction } from '../output';
 import { withTemporal } from '../temporal-session';
 import { listTrainingBackends } from '../training-backends';
+import { doctorProbeKey } from '../../src/store-layout';
 
 export function register(program: Command): void {
   const cmd = program
@@ -110,7 +111,7 @@ function nativeBuild(): string | undefined {
 
 /** When Temporal is down, still say whether the store itself works. */
 async function directRoundTrip(store: ReturnType<typeof openStore>, failures: string[]) {
-  const key = `doctor/direct-${randomUUID()}.bin`;
+  const key = doctorProbeKey(`direct-${randomUUID()}`);
   try {
     const payload = Buffer.from(randomUUID());
     const w = await store.put(key, payload);

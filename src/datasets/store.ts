@@ -59,7 +59,8 @@ export interface DatasetManifest {
   createdAt: string;
 }
 
-export const DATASETS_PREFIX = 'datasets/';
+export { DATASETS_PREFIX } from '../store-layout';
+import { DATASETS_PREFIX } from '../store-layout';
 
 function labelBytesOf(classes: number): 1 | 2 {
   return classes > 256 ? 2 : 1;

@@ -15,19 +15,8 @@
 import { getJSON, type ArtifactStore } from '../../infra/store';
 import { LanguageModelEncoder } from './language-model';
 
-export const CURRENT_ENCODER_KEY = 'encoder/current.json';
-
-export const encoderArtifacts = {
-  word2vec: (word2vecKey: string) => `encoder/${word2vecKey}/word2vec.json`,
-  word2vecSummary: (word2vecKey: string) => `encoder/${word2vecKey}/word2vec-summary.json`,
-  checkpointPrefix: (runKey: string) => `encoder/${runKey}/lm/`,
-  checkpoint: (runKey: string, epoch: number) => `encoder/${runKey}/lm/epoch-${epoch}.json`,
-  lm: (encoderKey: string) => `encoder/${encoderKey}/lm.json`,
-  summary: (encoderKey: string) => `encoder/${encoderKey}/summary.json`,
-  experiment: (encoderKey: string) => `encoder/${encoderKey}/experiment.json`,
-  tsne: (encoderKey: string) => `encoder/${encoderKey}/tsne.svg`,
-  encodings: (encoderKey: string, modelsSha: string) => `encodings/${encoderKey}/${modelsSha}.json`,
-};
+export { CURRENT_ENCODER_KEY, encoderArtifacts } from '../store-layout';
+import { CURRENT_ENCODER_KEY, encoderArtifacts } from '../store-layout';
 
 export interface CurrentEncoder {
   encoderKey: string;

@@ -6,8 +6,9 @@ import { imageCounts, type ImageCounts } from '../datasets/folder';
 import { sampleFeatures } from './image-features';
 import { DatasetSimilarityRanker, type RankerJSON, type SimilarityResult } from './ranker';
 
-export const CURRENT_RANKER_KEY = 'ranker/current.json';
-export const rankerKey = (id: string): string => `ranker/${id}/ranker.json`;
+export { CURRENT_RANKER_KEY } from '../store-layout';
+import { CURRENT_RANKER_KEY, rankerKeys } from '../store-layout';
+export const rankerKey = rankerKeys.ranker;
 
 /** ranker/current.json: names the latest trained ranker. */
 export interface CurrentRanker {
