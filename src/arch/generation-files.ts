@@ -257,13 +257,9 @@ export class GenerationWriter {
   }
 }
 
-/** Generates and writes a whole run, one shard at a time; `onShard` reports progress (models so far). */
-export function writeGeneration(
-  outDir: string,
-  options: GenerateOptions,
-  onShard?: (modelsDone: number, total: number) => void,
-): GenerationManifest {
-  const opts = {
+/** A run's options with their defaults filled in: what the manifest records and the shards are drawn with. */
+export function runOptions(options: GenerateOptions) {
+  return {
     seed: options.seed,
     count: options.count,
     input: options.input,
@@ -272,6 +268,15 @@ export function writeGeneration(
     unkCopies: options.unkCopies ?? 2,
     shardSize: options.shardSize ?? SHARD_SIZE,
   };
+}
+
+/** Generates and writes a whole run, one shard at a time; `onShard` reports progress (models so far). */
+export function writeGeneration(
+  outDir: string,
+  options: GenerateOptions,
+  onShard?: (modelsDone: number, total: number) => void,
+): GenerationManifest {
+  const opts = runOptions(options);
   const writer = new GenerationWriter(outDir, opts);
   const counts = shardCounts(opts.count, opts.shardSize);
   // Regular shards, then top-up shards for models dropped as cross-shard duplicates (see generateShards).

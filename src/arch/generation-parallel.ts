@@ -8,6 +8,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import {
   GenerationWriter,
+  runOptions,
   writeGeneration,
   type GenerationManifest,
   type RenderedShard,
@@ -38,15 +39,7 @@ export async function writeGenerationParallel(
 ): Promise<GenerationManifest> {
   const counts = shardCounts(options.count, options.shardSize ?? SHARD_SIZE);
   if (workers <= 1 || counts.length <= 1) return writeGeneration(outDir, options, onShard);
-  const opts = {
-    seed: options.seed,
-    count: options.count,
-    input: options.input,
-    classes: options.classes,
-    unkProb: options.unkProb ?? 0.2,
-    unkCopies: options.unkCopies ?? 2,
-    shardSize: options.shardSize ?? SHARD_SIZE,
-  };
+  const opts = runOptions(options);
   const writer = new GenerationWriter(outDir, opts);
   const pool = Array.from({ length: Math.min(workers, counts.length) }, () =>
     startWorker({ ...opts, dagShare: options.dagShare }),

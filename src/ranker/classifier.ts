@@ -1,7 +1,7 @@
 // The common interface of the ranker's classifiers. Every classifier L2-normalises its input rows both in fit
 // and in predict (the published code normalised only at fit, so its test-time features lived on another
 // scale than the training ones).
-import { checkLabels, checkMatrix, l2NormalizeRows, RankerInputError } from './matrix';
+import { argmaxRows, checkLabels, checkMatrix, l2NormalizeRows, RankerInputError } from './matrix';
 
 export interface ClassifierJSON {
   type: string;
@@ -37,8 +37,9 @@ export abstract class BaseClassifier implements Classifier {
     return this;
   }
 
+  /** The class with the highest score. */
   predict(X: Float32Array, n: number, d: number): Int32Array {
-    return this.predictNormalized(this.prepare(X, n, d), n);
+    return argmaxRows(this.scores(this.prepare(X, n, d), n), n, this.numClasses);
   }
 
   /** Checks the shape against the fitted one and L2-normalises the rows. */
@@ -54,8 +55,20 @@ export abstract class BaseClassifier implements Classifier {
   }
 
   protected abstract fitNormalized(X: Float32Array, n: number, d: number, y: Int32Array): void;
-  protected abstract predictNormalized(X: Float32Array, n: number): Int32Array;
+  /** n×k class scores of normalised rows: higher is likelier (probabilities, logits or margins). */
+  protected abstract scores(X: Float32Array, n: number): Float64Array;
   abstract toJSON(): ClassifierJSON;
+}
+
+/** A classifier whose scores turn into class probabilities (as they are, by default). */
+export abstract class ProbabilisticBaseClassifier extends BaseClassifier implements ProbabilisticClassifier {
+  predictProba(X: Float32Array, n: number, d: number): Float64Array {
+    return this.probabilities(this.scores(this.prepare(X, n, d), n), n);
+  }
+
+  protected probabilities(scores: Float64Array, _n: number): Float64Array {
+    return scores;
+  }
 }
 
 export function checkJSONType(json: ClassifierJSON, type: string): void {

@@ -1,12 +1,8 @@
 // Multiclass gradient-boosted trees with the softmax loss: each round fits one regression tree per class to the
 // gradient g = p - y with Newton leaves -G/(H+λ) (xgboost's formulation), on histogram trees (binnedTrees.ts).
 // Chosen over ml-xgboost and over boosting ml-cart trees; measurements and reasons in README.md.
-import {
-  BaseClassifier,
-  checkJSONType,
-  type ClassifierJSON,
-  type ProbabilisticClassifier,
-} from './classifier';
+import { softmaxRows } from '../ml/softmax';
+import { ProbabilisticBaseClassifier, checkJSONType, type ClassifierJSON } from './classifier';
 import {
   binFeatures,
   growTree,
@@ -17,7 +13,6 @@ import {
   type FlatTreeJSON,
 } from './binnedTrees';
 import {
-  argmaxRows,
   decodeF64,
   encodeArray,
   makeRng,
@@ -41,7 +36,7 @@ export interface GradientBoostingOptions {
   seed?: number;
 }
 
-export class GradientBoostedTrees extends BaseClassifier implements ProbabilisticClassifier {
+export class GradientBoostedTrees extends ProbabilisticBaseClassifier {
   readonly type = 'gradient-boosting';
   readonly options: Required<GradientBoostingOptions>;
   /** trees[round * numClasses + class] */
@@ -95,7 +90,7 @@ export class GradientBoostedTrees extends BaseClassifier implements Probabilisti
     const mtry = Math.max(1, Math.round(o.colsample * d));
     this.trees = [];
     for (let round = 0; round < o.nRounds; round++) {
-      softmaxRows(F, P, n, k);
+      softmaxRows(F, n, k, P);
       const rows = o.subsample < 1 ? shuffleInPlace(all, rng).slice(0, m) : all;
       for (let c = 0; c < k; c++) {
         for (let i = 0; i < n; i++) {
@@ -124,7 +119,7 @@ export class GradientBoostedTrees extends BaseClassifier implements Probabilisti
     }
   }
 
-  private scores(X: Float32Array, n: number): Float64Array {
+  protected scores(X: Float32Array, n: number): Float64Array {
     const k = this.numClasses;
     const d = this.d;
     const F = new Float64Array(n * k);
@@ -136,14 +131,9 @@ export class GradientBoostedTrees extends BaseClassifier implements Probabilisti
     return F;
   }
 
-  protected predictNormalized(X: Float32Array, n: number): Int32Array {
-    return argmaxRows(this.scores(X, n), n, this.numClasses);
-  }
-
-  predictProba(X: Float32Array, n: number, d: number): Float64Array {
-    const F = this.scores(this.prepare(X, n, d), n);
-    softmaxRows(F, F, n, this.numClasses);
-    return F;
+  /** Softmax of the boosted scores (the loss they were fitted with). */
+  protected override probabilities(scores: Float64Array, n: number): Float64Array {
+    return softmaxRows(scores, n, this.numClasses, scores);
   }
 
   toJSON(): ClassifierJSON {
@@ -165,15 +155,5 @@ export class GradientBoostedTrees extends BaseClassifier implements Probabilisti
     m.initScore = decodeF64(json.initScore as EncodedArray);
     m.trees = (json.trees as FlatTreeJSON[]).map(treeFromJSON);
     return m;
-  }
-}
-
-export function softmaxRows(F: Float64Array, out: Float64Array, n: number, k: number): void {
-  for (let i = 0; i < n; i++) {
-    let mx = -Infinity;
-    for (let c = 0; c < k; c++) mx = Math.max(mx, F[i * k + c]);
-    let s = 0;
-    for (let c = 0; c < k; c++) s += out[i * k + c] = Math.exp(F[i * k + c] - mx);
-    for (let c = 0; c < k; c++) out[i * k + c] /= s;
   }
 }

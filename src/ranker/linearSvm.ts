@@ -3,7 +3,6 @@
 // unregularised bias with Pegasos' huge early steps drifts and never recovers.
 import { BaseClassifier, checkJSONType, type ClassifierJSON } from './classifier';
 import {
-  argmaxRows,
   decodeF64,
   encodeArray,
   makeRng,
@@ -80,7 +79,7 @@ export class LinearSvm extends BaseClassifier {
     return this.scores(this.prepare(X, n, d), n);
   }
 
-  private scores(X: Float32Array, n: number): Float64Array {
+  protected scores(X: Float32Array, n: number): Float64Array {
     const k = this.numClasses;
     const d = this.d;
     const D = d + 1;
@@ -93,10 +92,6 @@ export class LinearSvm extends BaseClassifier {
       }
     }
     return out;
-  }
-
-  protected predictNormalized(X: Float32Array, n: number): Int32Array {
-    return argmaxRows(this.scores(X, n), n, this.numClasses);
   }
 
   toJSON(): ClassifierJSON {

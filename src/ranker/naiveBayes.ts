@@ -1,19 +1,15 @@
 // Multinomial naive Bayes with Laplace/Lidstone smoothing, as sklearn.naive_bayes.MultinomialNB (fit_prior=True).
 // Features are non-negative histograms/energies (GIST, DAISY, LBP, HOG), which is what the multinomial model needs.
-import {
-  BaseClassifier,
-  checkJSONType,
-  type ClassifierJSON,
-  type ProbabilisticClassifier,
-} from './classifier';
-import { argmaxRows, decodeF64, encodeArray, RankerInputError, type EncodedArray } from './matrix';
+import { ProbabilisticBaseClassifier, checkJSONType, type ClassifierJSON } from './classifier';
+import { softmaxRows } from '../ml/softmax';
+import { decodeF64, encodeArray, RankerInputError, type EncodedArray } from './matrix';
 
 export interface NaiveBayesOptions {
   /** additive smoothing (sklearn's alpha) */
   alpha?: number;
 }
 
-export class MultinomialNaiveBayes extends BaseClassifier implements ProbabilisticClassifier {
+export class MultinomialNaiveBayes extends ProbabilisticBaseClassifier {
   readonly type = 'naive-bayes';
   readonly alpha: number;
   /** log P(feature j | class c), k×d */
@@ -56,7 +52,7 @@ export class MultinomialNaiveBayes extends BaseClassifier implements Probabilist
   }
 
   /** Joint log-likelihood log P(c) + Σ_j x_j log P(j|c), n×k. */
-  private jointLogLikelihood(X: Float32Array, n: number): Float64Array {
+  protected scores(X: Float32Array, n: number): Float64Array {
     const k = this.numClasses;
     const d = this.d;
     const out = new Float64Array(n * k);
@@ -70,21 +66,9 @@ export class MultinomialNaiveBayes extends BaseClassifier implements Probabilist
     return out;
   }
 
-  protected predictNormalized(X: Float32Array, n: number): Int32Array {
-    return argmaxRows(this.jointLogLikelihood(X, n), n, this.numClasses);
-  }
-
-  predictProba(X: Float32Array, n: number, d: number): Float64Array {
-    const k = this.numClasses;
-    const P = this.jointLogLikelihood(this.prepare(X, n, d), n);
-    for (let i = 0; i < n; i++) {
-      let m = -Infinity;
-      for (let c = 0; c < k; c++) m = Math.max(m, P[i * k + c]);
-      let s = 0;
-      for (let c = 0; c < k; c++) s += P[i * k + c] = Math.exp(P[i * k + c] - m);
-      for (let c = 0; c < k; c++) P[i * k + c] /= s;
-    }
-    return P;
+  /** Softmax of the joint log-likelihoods: the posterior class probabilities. */
+  protected override probabilities(scores: Float64Array, n: number): Float64Array {
+    return softmaxRows(scores, n, this.numClasses, scores);
   }
 
   toJSON(): ClassifierJSON {

@@ -2,12 +2,7 @@
 // averaging over trees — sklearn's RandomForestClassifier semantics. The trees are our histogram trees
 // (binnedTrees.ts) because ml-random-forest's ml-cart trees are O(n²) per node: measured here, 5 trees of
 // depth 25 on 1500×512 rows took 84 s (paper setting of 250 trees ≈ 70 min per member).
-import {
-  BaseClassifier,
-  checkJSONType,
-  type ClassifierJSON,
-  type ProbabilisticClassifier,
-} from './classifier';
+import { ProbabilisticBaseClassifier, checkJSONType, type ClassifierJSON } from './classifier';
 import {
   binFeatures,
   growTree,
@@ -17,7 +12,7 @@ import {
   type FlatTree,
   type FlatTreeJSON,
 } from './binnedTrees';
-import { argmaxRows, makeRng, RankerInputError } from './matrix';
+import { makeRng, RankerInputError } from './matrix';
 
 export interface RandomForestOptions {
   nEstimators?: number;
@@ -30,7 +25,7 @@ export interface RandomForestOptions {
   seed?: number;
 }
 
-export class RandomForest extends BaseClassifier implements ProbabilisticClassifier {
+export class RandomForest extends ProbabilisticBaseClassifier {
   readonly type = 'random-forest';
   readonly options: Required<RandomForestOptions>;
   trees: FlatTree[] = [];
@@ -89,7 +84,7 @@ export class RandomForest extends BaseClassifier implements ProbabilisticClassif
     }
   }
 
-  private proba(X: Float32Array, n: number): Float64Array {
+  protected scores(X: Float32Array, n: number): Float64Array {
     const k = this.numClasses;
     const d = this.d;
     const P = new Float64Array(n * k);
@@ -101,14 +96,6 @@ export class RandomForest extends BaseClassifier implements ProbabilisticClassif
     }
     for (let i = 0; i < n * k; i++) P[i] /= this.trees.length;
     return P;
-  }
-
-  protected predictNormalized(X: Float32Array, n: number): Int32Array {
-    return argmaxRows(this.proba(X, n), n, this.numClasses);
-  }
-
-  predictProba(X: Float32Array, n: number, d: number): Float64Array {
-    return this.proba(this.prepare(X, n, d), n);
   }
 
   toJSON(): ClassifierJSON {

@@ -1,5 +1,6 @@
 export { logme, type LogMeResult } from './logme';
-export { leep, softmaxRows } from './leep';
+export { leep } from './leep';
+export { softmaxRows } from '../ml/softmax';
 export { TransferabilityInputError } from './labels';
 export {
   transferabilityScores,

@@ -4,6 +4,7 @@
  * target label given source class, then average log Σ_z P(y_i | z) θ(x_i)_z. Higher (closer to 0) = better.
  */
 import { TransferabilityInputError, checkLabels } from './labels';
+import { softmaxRows } from '../ml/softmax';
 
 /** `outputs` is row-major N × Z: logits (softmaxed here) or, with `probabilities: true`, rows summing to 1. */
 export function leep(
@@ -41,16 +42,4 @@ export function leep(
     total += Math.log(p);
   }
   return total / N;
-}
-
-export function softmaxRows(logits: Float32Array | Float64Array, N: number, Z: number): Float64Array {
-  const out = new Float64Array(N * Z);
-  for (let i = 0; i < N; i++) {
-    let max = -Infinity;
-    for (let z = 0; z < Z; z++) max = Math.max(max, logits[i * Z + z]);
-    let sum = 0;
-    for (let z = 0; z < Z; z++) sum += out[i * Z + z] = Math.exp(logits[i * Z + z] - max);
-    for (let z = 0; z < Z; z++) out[i * Z + z] /= sum;
-  }
-  return out;
 }

@@ -40,6 +40,12 @@ export const isRecord = (v: unknown): v is Record_ =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 export const isPosInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 1;
 
+/** Foreign models longer than this are refused (a bound on what one import may allocate). */
+export const MAX_LAYERS = 5000;
+
+/** The layer a foreign type without a dlrec counterpart (or with unusable settings) becomes. */
+export const unk = (type: string): NewLayer => ({ type: 'UNK', params: { originalType: type } });
+
 const MAX_ID = 120;
 
 /** Orders nodes topologically (stable: file order among ready nodes) and emits the spec. */

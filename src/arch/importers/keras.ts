@@ -9,14 +9,12 @@ import {
   ImportError,
   isPosInt,
   isRecord,
+  MAX_LAYERS,
+  unk,
   type ForeignNode,
   type NewLayer,
   type Record_,
 } from './assemble';
-
-const MAX_LAYERS = 5000;
-
-const unk = (type: string): NewLayer => ({ type: 'UNK', params: { originalType: type } });
 
 function pairOf(v: unknown, fallback?: unknown): [number, number] | null {
   const x = v ?? fallback;

@@ -10,19 +10,17 @@ import {
   ImportError,
   isPosInt,
   isRecord,
+  MAX_LAYERS,
+  unk,
   type ForeignNode,
   type NewLayer,
   type Record_,
 } from './assemble';
 
-const MAX_LAYERS = 5000;
-
 const padding = (v: unknown): 'SAME' | 'VALID' | null => {
   const s = typeof v === 'string' ? v.toUpperCase() : '';
   return s === 'SAME' || s === 'VALID' ? s : null;
 };
-
-const unk = (type: string): NewLayer => ({ type: 'UNK', params: { originalType: type } });
 
 /** One NLDS layer as dlrec layers ([] for layers without a token, handled by the caller). */
 function mapLayer(type: string, p: Record_): NewLayer {
