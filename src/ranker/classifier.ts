@@ -57,7 +57,20 @@ export abstract class BaseClassifier implements Classifier {
   protected abstract fitNormalized(X: Float32Array, n: number, d: number, y: Int32Array): void;
   /** n×k class scores of normalised rows: higher is likelier (probabilities, logits or margins). */
   protected abstract scores(X: Float32Array, n: number): Float64Array;
-  abstract toJSON(): ClassifierJSON;
+  /** What the fit learned (and the options it used), as JSON fields after type, numClasses and d. */
+  protected abstract state(): Record<string, unknown>;
+
+  toJSON(): ClassifierJSON {
+    return { type: this.type, numClasses: this.numClasses, d: this.d, ...this.state() };
+  }
+
+  /** `model` with the fitted shape of `json` (its type checked): each subclass's fromJSON then loads its state. */
+  protected static restored<C extends BaseClassifier>(model: C, json: ClassifierJSON): C {
+    checkJSONType(json, model.type);
+    model.numClasses = json.numClasses;
+    model.d = json.d;
+    return model;
+  }
 }
 
 /** A classifier whose scores turn into class probabilities (as they are, by default). */

@@ -2,7 +2,7 @@
 // gradient g = p - y with Newton leaves -G/(H+λ) (xgboost's formulation), on histogram trees (binnedTrees.ts).
 // Chosen over ml-xgboost and over boosting ml-cart trees; measurements and reasons in README.md.
 import { softmaxRows } from '../ml/softmax';
-import { ProbabilisticBaseClassifier, checkJSONType, type ClassifierJSON } from './classifier';
+import { ProbabilisticBaseClassifier, type ClassifierJSON } from './classifier';
 import {
   binFeatures,
   growTree,
@@ -136,11 +136,8 @@ export class GradientBoostedTrees extends ProbabilisticBaseClassifier {
     return softmaxRows(scores, n, this.numClasses, scores);
   }
 
-  toJSON(): ClassifierJSON {
+  protected state(): Record<string, unknown> {
     return {
-      type: this.type,
-      numClasses: this.numClasses,
-      d: this.d,
       options: this.options,
       initScore: encodeArray(this.initScore),
       trees: this.trees.map(treeToJSON),
@@ -148,10 +145,10 @@ export class GradientBoostedTrees extends ProbabilisticBaseClassifier {
   }
 
   static fromJSON(json: ClassifierJSON): GradientBoostedTrees {
-    checkJSONType(json, 'gradient-boosting');
-    const m = new GradientBoostedTrees(json.options as GradientBoostingOptions);
-    m.numClasses = json.numClasses;
-    m.d = json.d;
+    const m = ProbabilisticBaseClassifier.restored(
+      new GradientBoostedTrees(json.options as GradientBoostingOptions),
+      json,
+    );
     m.initScore = decodeF64(json.initScore as EncodedArray);
     m.trees = (json.trees as FlatTreeJSON[]).map(treeFromJSON);
     return m;

@@ -1,7 +1,7 @@
 // Linear SVM, one-vs-rest, hinge loss, trained with Pegasos (Shalev-Shwartz et al. 2007): step 1/(λt) over
 // shuffled epochs. The bias is an extra constant input of 1 so that it is regularised like the weights — an
 // unregularised bias with Pegasos' huge early steps drifts and never recovers.
-import { BaseClassifier, checkJSONType, type ClassifierJSON } from './classifier';
+import { BaseClassifier, type ClassifierJSON } from './classifier';
 import {
   decodeF64,
   encodeArray,
@@ -94,21 +94,12 @@ export class LinearSvm extends BaseClassifier {
     return out;
   }
 
-  toJSON(): ClassifierJSON {
-    return {
-      type: this.type,
-      numClasses: this.numClasses,
-      d: this.d,
-      options: this.options,
-      W: encodeArray(this.W),
-    };
+  protected state(): Record<string, unknown> {
+    return { options: this.options, W: encodeArray(this.W) };
   }
 
   static fromJSON(json: ClassifierJSON): LinearSvm {
-    checkJSONType(json, 'linear-svm');
-    const m = new LinearSvm(json.options as LinearSvmOptions);
-    m.numClasses = json.numClasses;
-    m.d = json.d;
+    const m = BaseClassifier.restored(new LinearSvm(json.options as LinearSvmOptions), json);
     m.W = decodeF64(json.W as EncodedArray);
     return m;
   }

@@ -2,7 +2,7 @@
 // with hidden_layer_sizes=(256, 128). Plain Float32Array loops ordered so the innermost loop runs over
 // contiguous memory: every product is C = A·Bᵀ with a 2×2 register-blocked dot-product kernel, ~5× faster
 // in V8 than the naive axpy loop (measured: 113 vs 647 ms for 512×512·512×256).
-import { ProbabilisticBaseClassifier, checkJSONType, type ClassifierJSON } from './classifier';
+import { ProbabilisticBaseClassifier, type ClassifierJSON } from './classifier';
 import {
   decodeF32,
   encodeArray,
@@ -201,11 +201,8 @@ export class Mlp extends ProbabilisticBaseClassifier {
     return P;
   }
 
-  toJSON(): ClassifierJSON {
+  protected state(): Record<string, unknown> {
     return {
-      type: this.type,
-      numClasses: this.numClasses,
-      d: this.d,
       options: this.options,
       weights: this.weights.map((w) => encodeArray(w)),
       biases: this.biases.map((b) => encodeArray(b)),
@@ -213,10 +210,7 @@ export class Mlp extends ProbabilisticBaseClassifier {
   }
 
   static fromJSON(json: ClassifierJSON): Mlp {
-    checkJSONType(json, 'mlp');
-    const m = new Mlp(json.options as MlpOptions);
-    m.numClasses = json.numClasses;
-    m.d = json.d;
+    const m = ProbabilisticBaseClassifier.restored(new Mlp(json.options as MlpOptions), json);
     m.weights = (json.weights as EncodedArray[]).map(decodeF32);
     m.biases = (json.biases as EncodedArray[]).map(decodeF32);
     return m;

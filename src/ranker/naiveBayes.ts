@@ -1,6 +1,6 @@
 // Multinomial naive Bayes with Laplace/Lidstone smoothing, as sklearn.naive_bayes.MultinomialNB (fit_prior=True).
 // Features are non-negative histograms/energies (GIST, DAISY, LBP, HOG), which is what the multinomial model needs.
-import { ProbabilisticBaseClassifier, checkJSONType, type ClassifierJSON } from './classifier';
+import { ProbabilisticBaseClassifier, type ClassifierJSON } from './classifier';
 import { softmaxRows } from '../ml/softmax';
 import { decodeF64, encodeArray, RankerInputError, type EncodedArray } from './matrix';
 
@@ -71,11 +71,8 @@ export class MultinomialNaiveBayes extends ProbabilisticBaseClassifier {
     return softmaxRows(scores, n, this.numClasses, scores);
   }
 
-  toJSON(): ClassifierJSON {
+  protected state(): Record<string, unknown> {
     return {
-      type: this.type,
-      numClasses: this.numClasses,
-      d: this.d,
       alpha: this.alpha,
       featureLogProb: encodeArray(this.featureLogProb),
       classLogPrior: encodeArray(this.classLogPrior),
@@ -83,10 +80,10 @@ export class MultinomialNaiveBayes extends ProbabilisticBaseClassifier {
   }
 
   static fromJSON(json: ClassifierJSON): MultinomialNaiveBayes {
-    checkJSONType(json, 'naive-bayes');
-    const m = new MultinomialNaiveBayes({ alpha: json.alpha as number });
-    m.numClasses = json.numClasses;
-    m.d = json.d;
+    const m = ProbabilisticBaseClassifier.restored(
+      new MultinomialNaiveBayes({ alpha: json.alpha as number }),
+      json,
+    );
     m.featureLogProb = decodeF64(json.featureLogProb as EncodedArray);
     m.classLogPrior = decodeF64(json.classLogPrior as EncodedArray);
     return m;

@@ -2,7 +2,7 @@
 // averaging over trees — sklearn's RandomForestClassifier semantics. The trees are our histogram trees
 // (binnedTrees.ts) because ml-random-forest's ml-cart trees are O(n²) per node: measured here, 5 trees of
 // depth 25 on 1500×512 rows took 84 s (paper setting of 250 trees ≈ 70 min per member).
-import { ProbabilisticBaseClassifier, checkJSONType, type ClassifierJSON } from './classifier';
+import { ProbabilisticBaseClassifier, type ClassifierJSON } from './classifier';
 import {
   binFeatures,
   growTree,
@@ -98,21 +98,15 @@ export class RandomForest extends ProbabilisticBaseClassifier {
     return P;
   }
 
-  toJSON(): ClassifierJSON {
-    return {
-      type: this.type,
-      numClasses: this.numClasses,
-      d: this.d,
-      options: this.options,
-      trees: this.trees.map(treeToJSON),
-    };
+  protected state(): Record<string, unknown> {
+    return { options: this.options, trees: this.trees.map(treeToJSON) };
   }
 
   static fromJSON(json: ClassifierJSON): RandomForest {
-    checkJSONType(json, 'random-forest');
-    const m = new RandomForest(json.options as RandomForestOptions);
-    m.numClasses = json.numClasses;
-    m.d = json.d;
+    const m = ProbabilisticBaseClassifier.restored(
+      new RandomForest(json.options as RandomForestOptions),
+      json,
+    );
     m.trees = (json.trees as FlatTreeJSON[]).map(treeFromJSON);
     return m;
   }
