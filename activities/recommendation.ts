@@ -217,10 +217,12 @@ export function recommendationActivities({ store }: ActivityDeps) {
             const run = (parts: EvaluationPart[], defaultKind?: RegressorKind) =>
               inParallel(parts, evaluationThreads(), async (part) => {
                 const key = evaluation.part(part.id);
-                const result = (await store.exists(key))
-                  ? await getJSON<EvaluationPartResult>(store, key)
-                  : await runTask('evaluationPart', { ...input, part, defaultKind }, () => {});
-                if (!(await store.exists(key))) await putJSON(store, key, result);
+                let result: EvaluationPartResult;
+                if (await store.exists(key)) result = await getJSON<EvaluationPartResult>(store, key);
+                else {
+                  result = await runTask('evaluationPart', { ...input, part, defaultKind }, () => {});
+                  await putJSON(store, key, result);
+                }
                 done.set(part.id, result);
                 onEvent({ step: part.id, part: done.size, parts: total });
               });

@@ -11,7 +11,7 @@
 import { getJSON, putJSON, type ArtifactStore } from '../infra/store';
 import { parseSpec, type ArchitectureSpec } from '../src/arch';
 import type { TransferabilityScores } from '../src/transferability';
-import { heartbeater, type ActivityDeps } from './context';
+import { withHeartbeats, type ActivityDeps } from './context';
 import type { TransferabilityJob } from './thread-tasks';
 import { runTask } from './threads';
 import { readResults } from './recommendation';
@@ -65,11 +65,11 @@ export function transferabilityActivities({ store }: ActivityDeps) {
       const scores: Record<string, TransferabilityScores> = (await store.exists(partialKey))
         ? (await getJSON<TransferabilityFile>(store, partialKey)).scores
         : {};
-      const beat = heartbeater(2_000);
-      const report = (inBatch = 0) =>
-        beat({ scored: Object.keys(scores).length + inBatch, total: results.length });
-      const timer = setInterval(report, 2_000);
-      try {
+      const progress = (inBatch = 0) => ({
+        scored: Object.keys(scores).length + inBatch,
+        total: results.length,
+      });
+      await withHeartbeats(progress(), async (report) => {
         for (const dataset of [...new Set(results.map((r) => r.dataset))]) {
           const todo = results.filter((r) => r.dataset === dataset && !scores[r.pairId]);
           if (todo.length === 0) continue;
@@ -79,6 +79,7 @@ export function transferabilityActivities({ store }: ActivityDeps) {
             images,
             Uint32Array.from({ length: images.count }, (_, i) => i),
           );
+          const { classNames: _names, ...imageData } = images;
           // Ten models a task: the partial file is written after each, so a retry loses at most ten.
           for (let i = 0; i < todo.length; i += 10) {
             const jobs: TransferabilityJob[] = [];
@@ -110,10 +111,11 @@ export function transferabilityActivities({ store }: ActivityDeps) {
                 weightsBin: new Uint8Array(await store.get(trainedWeightsBin(pre.weightsKey))),
               });
             }
-            const { classNames: _names, ...imageData } = images;
             Object.assign(
               scores,
-              await runTask('scoreTransferability', { images: imageData, jobs }, (e) => report(e.scored)),
+              await runTask('scoreTransferability', { images: imageData, jobs }, (e) =>
+                report(progress(e.scored)),
+              ),
             );
             await putJSON(store, partialKey, {
               format: 'dlrec.transferability',
@@ -122,9 +124,7 @@ export function transferabilityActivities({ store }: ActivityDeps) {
             });
           }
         }
-      } finally {
-        clearInterval(timer);
-      }
+      });
       const file: TransferabilityFile = { format: 'dlrec.transferability', samples: input.samples, scores };
       await putJSON(store, key, file);
       if (await store.exists(partialKey)) await store.delete(partialKey);
