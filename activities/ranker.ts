@@ -7,6 +7,8 @@ import {
   DatasetSimilarityRanker,
   fitMemberInThread,
   fitMembersInThread,
+  heldOutRow,
+  leaveOneOutTraining,
   imageSetFeatures,
   rankerKey,
   stackTrainingData,
@@ -14,6 +16,7 @@ import {
   type CurrentRanker,
   type DatasetFeatures,
   type FeatureMatrix,
+  type LeaveOneOutRow,
   type MemberJSON,
 } from '../src/ranker';
 import {
@@ -84,13 +87,9 @@ export interface LeaveOneOutRowInput {
   profile: RankerProfile;
 }
 
-export interface LeaveOneOutRowResult {
+export interface LeaveOneOutRowResult extends LeaveOneOutRow {
   key: string;
   heldOut: string;
-  similarity: number[];
-  votes: number[];
-  /** The members' disagreement about the held-out dataset (bits): the scale a new dataset is judged on. */
-  disagreement: number;
 }
 
 /** Short content key of canonical JSON (inputs → output key, so a finished activity is found again). */
@@ -275,8 +274,7 @@ export function rankerActivities({ store }: ActivityDeps) {
       );
       if (await store.exists(key)) return getJSON<LeaveOneOutRowResult>(store, key);
       const datasets = await Promise.all(input.features.map((k) => readFeatures(store, k)));
-      const others = datasets.filter((_, j) => j !== input.heldOut);
-      const training = stackTrainingData(others);
+      const { others, training } = leaveOneOutTraining(datasets, input.heldOut);
       // All members of the row on one worker thread, so the worker stays responsive (and heartbeats).
       const jobs = FEATURE_KINDS.flatMap((kind) =>
         input.profile.classifiers.map((classifier) => ({ kind, classifier })),
@@ -292,13 +290,10 @@ export function rankerActivities({ store }: ActivityDeps) {
         others.map((d) => d.name),
         members,
       );
-      const res = ranker.similarity(datasets[input.heldOut].features);
       const row: LeaveOneOutRowResult = {
         key,
         heldOut: datasets[input.heldOut].name,
-        similarity: datasets.map((d, j) => (j === input.heldOut ? 0 : res.similarity[d.name])),
-        votes: datasets.map((_, j) => (j === input.heldOut ? 0 : res.votes[others.indexOf(datasets[j])])),
-        disagreement: res.disagreement,
+        ...heldOutRow(datasets, input.heldOut, ranker),
       };
       await putJSON(store, key, row);
       return row;

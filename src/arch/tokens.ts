@@ -17,15 +17,8 @@ export const DENSE_UNITS = [10, 20, 30, 40, 50, 100, 200, 300, 512, 1024, 2048] 
 export const DENSE_INITS = ['glorot_uniform', 'he_uniform', 'random_uniform'] as const;
 export const DROPOUT_RATES = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9] as const;
 export const LRN_SIZES = [3, 5, 7] as const;
-export const BARE_TOKENS = [
-  'AbsoluteValue',
-  'BatchNormalization',
-  'Flatten',
-  'Power',
-  'ReLU',
-  'Sigmoid',
-  'Tanh',
-];
+/** Layers whose token is their bare type name. */
+export const BARE_TOKENS: readonly string[] = ['AbsoluteValue', 'BatchNormalization', 'Flatten', 'Power', 'ReLU', 'Sigmoid', 'Tanh'];
 /** The classifier head every generated model ends with: Dense_512, Dense_256, Dense_{classes}, glorot_normal. */
 export const HEAD_INIT = 'glorot_normal';
 export const HEAD_UNITS = [512, 256] as const;
@@ -99,16 +92,8 @@ export function tokenFor(layer: LayerSpec, classes: number): string | null {
       return GLOBAL_AVERAGE_TOKEN;
     case 'Softmax':
       return null;
-    case 'BatchNormalization':
-    case 'ReLU':
-    case 'Tanh':
-    case 'Sigmoid':
-    case 'AbsoluteValue':
-    case 'Flatten':
-    case 'Power':
-      return layer.type;
     default:
-      return UNK;
+      return BARE_TOKENS.includes(layer.type) ? layer.type : UNK;
   }
 }
 
@@ -119,18 +104,14 @@ export function tokenFor(layer: LayerSpec, classes: number): string | null {
  */
 export function vocabulary(extraClasses: number[] = []): string[] {
   const out: string[] = [];
+  // kernel rows, kernel cols, stride rows, stride cols: the order both token kinds write them in
+  const windows = KERNEL_SIZES.flatMap((kr) =>
+    KERNEL_SIZES.flatMap((kc) => STRIDES.flatMap((sr) => STRIDES.map((sc) => `${kr}_${kc}_${sr}_${sc}`))),
+  );
   for (const f of CONV_FILTERS)
-    for (const kr of KERNEL_SIZES)
-      for (const kc of KERNEL_SIZES)
-        for (const sr of STRIDES)
-          for (const sc of STRIDES)
-            for (const pad of PADDINGS) out.push(`Convolution2D_${f}_${kr}_${kc}_${sr}_${sc}_${pad}`);
+    for (const w of windows) for (const pad of PADDINGS) out.push(`Convolution2D_${f}_${w}_${pad}`);
   for (const fn of POOL_FUNCS)
-    for (const kr of KERNEL_SIZES)
-      for (const kc of KERNEL_SIZES)
-        for (const sr of STRIDES)
-          for (const sc of STRIDES)
-            for (const pad of PADDINGS) out.push(`Pooling2D_${kr}_${kc}_${sr}_${sc}_${fn}_${pad}`);
+    for (const w of windows) for (const pad of PADDINGS) out.push(`Pooling2D_${w}_${fn}_${pad}`);
   out.push(...BARE_TOKENS);
   for (const r of DROPOUT_RATES) out.push(dropoutToken(r) as string);
   for (const u of DENSE_UNITS) for (const init of DENSE_INITS) out.push(`Dense_${u}_${init}`);

@@ -4,19 +4,10 @@
  * Nothing here knows how features are made: callers hand in feature vectors, and for leave-one-dataset-out a
  * function that rebuilds every row's features with the held-out dataset excluded from everything learned.
  */
-import { seededRandom } from '../regressor/matrix';
+import { seededRandom } from '../random';
 import { shuffle } from '../regressor/selection';
-import {
-  finiteMean,
-  kendallTauB,
-  mae,
-  mse,
-  pearson,
-  rankingReport,
-  rmse,
-  spearman,
-  type RankingReport,
-} from './metrics';
+import { finiteMean, kendallTauB, mae, mse, pearson, rankingReport, rmse, spearman } from './metrics';
+import type { RankingReport } from './metrics';
 
 export interface EvaluationRow {
   /** Target dataset the model was fine-tuned on. */

@@ -10,6 +10,13 @@
  * inverse transforms skip the permutation. `transformLines` / `transformLinesOf` do many rows or columns
  * of a matrix per call, loading each butterfly's twiddles once for all of them.
  */
+/** Lines of a matrix transformed together: line l is the elements starts[l] + step·j, j = 0..n-1, l < count. */
+export interface Lines {
+  starts: Int32Array;
+  count: number;
+  step: number;
+}
+
 export class ComplexTransform {
   readonly pow2: boolean;
   /** Bit reversal (identity for the DFT fallback): position i holds element rev[i] of the natural order. */
@@ -31,7 +38,7 @@ export class ComplexTransform {
   private readonly tmpIm: Float64Array;
   private readonly lineRe: Float64Array;
   private readonly lineIm: Float64Array;
-  private readonly single = new Int32Array(1);
+  private readonly single: Lines = { starts: new Int32Array(1), count: 1, step: 1 };
 
   constructor(readonly n: number) {
     this.pow2 = n > 0 && (n & (n - 1)) === 0;
@@ -112,8 +119,8 @@ export class ComplexTransform {
       return;
     }
     if (ordered) this.permute(re, im, offset);
-    this.single[0] = offset;
-    this.transformLines(re, im, inverse, this.single, 1, 1);
+    this.single.starts[0] = offset;
+    this.transformLines(re, im, inverse, this.single);
   }
 
   private permute(re: Float64Array, im: Float64Array, off: number): void {
@@ -132,18 +139,12 @@ export class ComplexTransform {
 
   /**
    * Inverse or forward transform of several lines of a matrix at once, in place, input in bit-reversed
-   * order: line i is re/im[starts[i] + step·j], j = 0..n-1. Each butterfly's indices and twiddles are loaded
+   * order (see Lines). Each butterfly's indices and twiddles are loaded
    * once for all lines. Lengths that are not powers of two go line by line through the DFT.
    */
-  transformLines(
-    re: Float64Array,
-    im: Float64Array,
-    inverse: boolean,
-    starts: Int32Array,
-    lines: number,
-    step: number,
-  ): void {
+  transformLines(re: Float64Array, im: Float64Array, inverse: boolean, set: Lines): void {
     const n = this.n;
+    const { starts, count: lines, step } = set;
     if (!this.pow2 || n < 4) {
       const { lineRe, lineIm } = this;
       for (let l = 0; l < lines; l++) {
@@ -168,19 +169,13 @@ export class ComplexTransform {
       }
       return;
     }
-    this.radix4Head(re, im, null, re, im, inverse, starts, lines, step);
-    this.radix4Tail(re, im, inverse, starts, lines, step);
+    this.radix4Head(re, im, null, re, im, inverse, set);
+    this.radix4Tail(re, im, inverse, set);
   }
 
   /** The radix-4 passes after the first and the final radix-2 stage, in place. */
-  private radix4Tail(
-    re: Float64Array,
-    im: Float64Array,
-    inverse: boolean,
-    starts: Int32Array,
-    lines: number,
-    step: number,
-  ): void {
+  private radix4Tail(re: Float64Array, im: Float64Array, inverse: boolean, set: Lines): void {
+    const { starts, count: lines, step } = set;
     const rot = inverse ? 1 : -1;
     const { groupStart, groupStride, twRe } = this;
     const twIm = inverse ? this.twImInv : this.twImFwd;
@@ -268,22 +263,21 @@ export class ComplexTransform {
     re: Float64Array,
     im: Float64Array,
     inverse: boolean,
-    starts: Int32Array,
-    lines: number,
-    step: number,
+    set: Lines,
   ): void {
     if (!this.pow2 || this.n < 4) {
+      const { starts, count: lines, step } = set;
       for (let l = 0; l < lines; l++) {
         for (let j = 0, p = starts[l]; j < this.n; j++, p += step) {
           re[p] = srcRe[p] * gain[p];
           im[p] = srcIm[p] * gain[p];
         }
       }
-      this.transformLines(re, im, inverse, starts, lines, step);
+      this.transformLines(re, im, inverse, set);
       return;
     }
-    this.radix4Head(srcRe, srcIm, gain, re, im, inverse, starts, lines, step);
-    this.radix4Tail(re, im, inverse, starts, lines, step);
+    this.radix4Head(srcRe, srcIm, gain, re, im, inverse, set);
+    this.radix4Tail(re, im, inverse, set);
   }
 
   /** Stages 1 and 2 (twiddles 1 and ∓i), reading src (times gain, if any) and writing re/im. */
@@ -294,10 +288,9 @@ export class ComplexTransform {
     re: Float64Array,
     im: Float64Array,
     inverse: boolean,
-    starts: Int32Array,
-    lines: number,
-    step: number,
+    set: Lines,
   ): void {
+    const { starts, count: lines, step } = set;
     const n = this.n;
     const rot = inverse ? 1 : -1;
     const o1 = step;

@@ -31,6 +31,9 @@ function lowpassTaps(n: number, s1: number): Float64Array {
   return Float64Array.from(taps);
 }
 
+/** Rows or columns from..to (exclusive). */
+type Span = [from: number, to: number];
+
 export class GistPrefilter {
   private readonly ph: number;
   private readonly pw: number;
@@ -46,12 +49,12 @@ export class GistPrefilter {
   private readonly squares: Float64Array;
   private readonly ext: Float64Array;
 
-  constructor(
-    private readonly height: number,
-    private readonly width: number,
-  ) {
-    const h = height;
-    const w = width;
+  private readonly height: number;
+  private readonly width: number;
+
+  constructor(h: number, w: number) {
+    this.height = h;
+    this.width = w;
     this.ph = h + 2 * PAD;
     this.pw = w + 2 * PAD;
     const s1 = FC / Math.sqrt(Math.log(2));
@@ -85,20 +88,20 @@ export class GistPrefilter {
     // Whitening: padded ← padded − lowpass(padded) over the whole padded grid.
     const { low, squares } = this;
     // Padding rows repeat image rows, so filter the image rows and copy the results.
-    this.horizontal(padded, tmp, PAD, PAD + h, 0, pw);
+    this.horizontal(padded, tmp, [PAD, PAD + h], [0, pw]);
     for (let i = 0; i < ph; i++) {
       const same = padSrc[i] + PAD;
       if (same !== i) tmp.copyWithin(i * pw, same * pw, same * pw + pw);
     }
-    this.vertical(tmp, low, 0, ph, 0, pw);
+    this.vertical(tmp, low, [0, ph], [0, pw]);
     for (let i = 0; i < ph * pw; i++) {
       const v = padded[i] - low[i];
       padded[i] = v;
       squares[i] = v * v;
     }
     // Local contrast: lowpass(x²), needed only on the cropped region.
-    this.horizontal(squares, tmp, 0, ph, PAD, PAD + w);
-    this.vertical(tmp, low, PAD, PAD + h, PAD, PAD + w);
+    this.horizontal(squares, tmp, [0, ph], [PAD, PAD + w]);
+    this.vertical(tmp, low, [PAD, PAD + h], [PAD, PAD + w]);
     for (let r = 0; r < h; r++) {
       for (let c = 0; c < w; c++) {
         const p = (r + PAD) * pw + c + PAD;
@@ -108,14 +111,7 @@ export class GistPrefilter {
   }
 
   /** dst[i][j] = Σ_d tapsW[|d|]·src[i][(j+d) mod pw] for rows i0..i1, columns j0..j1. */
-  private horizontal(
-    src: Float64Array,
-    dst: Float64Array,
-    i0: number,
-    i1: number,
-    j0: number,
-    j1: number,
-  ): void {
+  private horizontal(src: Float64Array, dst: Float64Array, [i0, i1]: Span, [j0, j1]: Span): void {
     const { pw, tapsW: k, ext } = this;
     const R = k.length - 1;
     for (let i = i0; i < i1; i++) {
@@ -133,14 +129,7 @@ export class GistPrefilter {
   }
 
   /** dst[i][j] = Σ_d tapsH[|d|]·src[(i+d) mod ph][j] for rows i0..i1, columns j0..j1. */
-  private vertical(
-    src: Float64Array,
-    dst: Float64Array,
-    i0: number,
-    i1: number,
-    j0: number,
-    j1: number,
-  ): void {
+  private vertical(src: Float64Array, dst: Float64Array, [i0, i1]: Span, [j0, j1]: Span): void {
     const { pw, tapsH: k, wrapH } = this;
     const R = k.length - 1;
     for (let i = i0; i < i1; i++) {

@@ -17,7 +17,7 @@
  * Gabor transfer values below 1e-12 are treated as zero so that all-zero spectrum lines skip their FFT.
  * For odd sizes lear-gist builds its frequency grids from half-integers (a quirk); this uses the integer grid.
  */
-import { ComplexTransform } from './fft';
+import { ComplexTransform, type Lines } from './fft';
 import { freq, GistPrefilter } from './gist-prefilter';
 import { FeatureInputError } from './gray';
 import type { ImageFeature } from './types';
@@ -52,8 +52,8 @@ export class GistFeature implements ImageFeature {
   private readonly edgesX: Int32Array;
   private readonly blockScale: Float64Array;
   private readonly sums = new Float64Array(BLOCKS * BLOCKS);
-  private readonly rowStarts: Int32Array;
-  private readonly colStarts: Int32Array;
+  private readonly rows: Lines;
+  private readonly cols: Lines;
 
   constructor(
     private readonly height: number,
@@ -76,8 +76,8 @@ export class GistFeature implements ImageFeature {
     this.workIm = new Float64Array(h * w);
     this.lineRe = new Float64Array(Math.max(h, w));
     this.lineIm = new Float64Array(Math.max(h, w));
-    this.rowStarts = Int32Array.from({ length: h }, (_, r) => r * w);
-    this.colStarts = Int32Array.from({ length: w }, (_, c) => c);
+    this.rows = { starts: Int32Array.from({ length: h }, (_, r) => r * w), count: h, step: 1 };
+    this.cols = { starts: Int32Array.from({ length: w }, (_, c) => c), count: w, step: w };
     this.buildFilters();
 
     this.rowBlock = new Int32Array(h);
@@ -191,21 +191,22 @@ export class GistFeature implements ImageFeature {
   private gaborEnergy(filter: GaborFilter, out: Float32Array, at: number): void {
     const { height: h, width: w, specRe, specIm, workRe, workIm, sums } = this;
     const G = filter.transfer;
-    const lines = filter.lines;
+    const starts = filter.lines;
+    const count = starts.length;
     const zero = filter.zeroLines;
     if (filter.columnsFirst) {
       for (let n = 0; n < zero.length; n++) {
         for (let p = zero[n]; p < h * w; p += w) workRe[p] = workIm[p] = 0;
       }
-      this.colFft.transformLinesOf(specRe, specIm, G, workRe, workIm, true, lines, lines.length, w);
-      this.rowFft.transformLines(workRe, workIm, true, this.rowStarts, h, 1);
+      this.colFft.transformLinesOf(specRe, specIm, G, workRe, workIm, true, { starts, count, step: w });
+      this.rowFft.transformLines(workRe, workIm, true, this.rows);
     } else {
       for (let n = 0; n < zero.length; n++) {
         workRe.fill(0, zero[n], zero[n] + w);
         workIm.fill(0, zero[n], zero[n] + w);
       }
-      this.rowFft.transformLinesOf(specRe, specIm, G, workRe, workIm, true, lines, lines.length, 1);
-      this.colFft.transformLines(workRe, workIm, true, this.colStarts, w, w);
+      this.rowFft.transformLinesOf(specRe, specIm, G, workRe, workIm, true, { starts, count, step: 1 });
+      this.colFft.transformLines(workRe, workIm, true, this.cols);
     }
     sums.fill(0);
     for (let r = 0; r < h; r++) this.accumulate(workRe, workIm, r * w, this.edgesX, this.rowBlock[r], BLOCKS);

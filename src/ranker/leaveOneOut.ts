@@ -54,28 +54,53 @@ export function stackTrainingData(datasets: DatasetFeatures[]): Record<string, L
   return out;
 }
 
+/** One row of the leave-one-out matrix: the held-out dataset's similarity and votes per dataset (its own 0). */
+export interface LeaveOneOutRow {
+  similarity: number[];
+  votes: number[];
+  /** The members' disagreement about the held-out dataset (bits): the scale a new dataset is judged on. */
+  disagreement: number;
+}
+
+/** The datasets other than `i`, and their stacked features: what the ranker of row `i` is trained on. */
+export function leaveOneOutTraining(
+  datasets: DatasetFeatures[],
+  i: number,
+): { others: DatasetFeatures[]; training: Record<string, LabelledFeatures> } {
+  if (datasets.length < 3)
+    throw new RankerInputError('leave-one-out needs at least 3 datasets (a ranker needs 2)');
+  const others = datasets.filter((_, j) => j !== i);
+  return { others, training: stackTrainingData(others) };
+}
+
+/** Held-out dataset `i` scored by `ranker`, trained on the others (leaveOneOutTraining). */
+export function heldOutRow(
+  datasets: DatasetFeatures[],
+  i: number,
+  ranker: DatasetSimilarityRanker,
+): LeaveOneOutRow {
+  const res = ranker.similarity(datasets[i].features);
+  const others = datasets.filter((_, j) => j !== i);
+  return {
+    similarity: datasets.map((ds, j) => (j === i ? 0 : res.similarity[ds.name])),
+    votes: datasets.map((ds, j) => (j === i ? 0 : res.votes[others.indexOf(ds)])),
+    disagreement: res.disagreement,
+  };
+}
+
 /** Scores held-out dataset `i` with a ranker trained on all the others; returns its similarity row (length n). */
 export function leaveOneOutRow(
   datasets: DatasetFeatures[],
   i: number,
   options: RankerFitOptions = {},
-): { similarity: number[]; votes: number[] } {
-  if (datasets.length < 3)
-    throw new RankerInputError('leave-one-out needs at least 3 datasets (a ranker needs 2)');
-  const others = datasets.filter((_, j) => j !== i);
+): LeaveOneOutRow {
+  const { others, training } = leaveOneOutTraining(datasets, i);
   const ranker = new DatasetSimilarityRanker().fit(
-    stackTrainingData(others),
+    training,
     others.map((d) => d.name),
     { holdOut: 0, ...options },
   );
-  const res = ranker.similarity(datasets[i].features);
-  const similarity: number[] = [];
-  const votes: number[] = [];
-  datasets.forEach((ds, j) => {
-    similarity.push(j === i ? 0 : res.similarity[ds.name]);
-    votes.push(j === i ? 0 : res.votes[others.indexOf(ds)]);
-  });
-  return { similarity, votes };
+  return heldOutRow(datasets, i, ranker);
 }
 
 export function leaveOneOutSimilarity(

@@ -32,6 +32,19 @@ function convInfoOf(
   );
 }
 
+/** The sizes the gradient loops index by, under their loop names. */
+const convDims = (c: backend_util.Conv2DInfo) => ({
+  OH: c.outHeight,
+  OW: c.outWidth,
+  KH: c.filterHeight,
+  KW: c.filterWidth,
+  SH: c.strideHeight,
+  SW: c.strideWidth,
+  CO: c.outChannels,
+  pt: c.padInfo.top,
+  pl: c.padInfo.left,
+});
+
 /**
  * dW as one XNNPACK convolution, without im2col: with x viewed as [CI, H, W, N] (CI as the batch, the
  * images as channels) and dy as a filter [OH, OW, N, CO] dilated by the stride, the convolution's
@@ -46,16 +59,7 @@ function conv2DBackpropFilterAsConv(
   filterShape: [number, number, number, number],
 ): TensorInfo | null {
   const [, H, W] = x.shape;
-  const {
-    outHeight: OH,
-    outWidth: OW,
-    filterHeight: KH,
-    filterWidth: KW,
-    strideHeight: SH,
-    strideWidth: SW,
-  } = c;
-  const pt = c.padInfo.top;
-  const pl = c.padInfo.left;
+  const { OH, OW, KH, KW, SH, SW, pt, pl } = convDims(c);
   const pb = KH - H - pt + (OH - 1) * SH;
   const pr = KW - W - pl + (OW - 1) * SW;
   if (pb < 0 || pr < 0) return null;
@@ -93,17 +97,7 @@ export function conv2DBackpropFilter({ inputs, backend, attrs }: KernelArgs): Te
   const filterShape = attrs.filterShape as [number, number, number, number];
   const c = convInfoOf(x.shape, filterShape, attrs);
   const [N, H, W, CI] = x.shape;
-  const {
-    outHeight: OH,
-    outWidth: OW,
-    filterHeight: KH,
-    filterWidth: KW,
-    strideHeight: SH,
-    strideWidth: SW,
-  } = c;
-  const CO = c.outChannels;
-  const pt = c.padInfo.top;
-  const pl = c.padInfo.left;
+  const { OH, OW, KH, KW, SH, SW, CO, pt, pl } = convDims(c);
   const viaConv = conv2DBackpropFilterAsConv(backend, x, dy, c, filterShape);
   if (viaConv) return viaConv;
   const P = N * OH * OW;
@@ -151,17 +145,7 @@ export function conv2DBackpropInput({ inputs, backend, attrs }: KernelArgs): Ten
   const inputShape = attrs.inputShape as [number, number, number, number];
   const c = convInfoOf(inputShape, filter.shape, attrs);
   const [N, H, W, CI] = inputShape;
-  const {
-    outHeight: OH,
-    outWidth: OW,
-    filterHeight: KH,
-    filterWidth: KW,
-    strideHeight: SH,
-    strideWidth: SW,
-  } = c;
-  const CO = c.outChannels;
-  const pt = c.padInfo.top;
-  const pl = c.padInfo.left;
+  const { OH, OW, KH, KW, SH, SW, CO, pt, pl } = convDims(c);
   if (SH === 1 && SW === 1) {
     // dx = conv(dy, W flipped in space, in/out swapped) with padding K-1-p, on XNNPACK.
     const top = KH - 1 - pt;

@@ -12,6 +12,7 @@ import {
   type LayerSpec,
 } from '../../src/arch';
 import { tfjsOracle } from './tfjs-oracle';
+import { conv } from '../helpers/layers';
 
 const spec = (layers: LayerSpec[], classes = 10, h = 32, c = 3): ArchitectureSpec => ({
   format: 'dlrec.architecture',
@@ -19,19 +20,6 @@ const spec = (layers: LayerSpec[], classes = 10, h = 32, c = 3): ArchitectureSpe
   input: { height: h, width: h, channels: c },
   classes,
   layers,
-});
-const conv = (
-  id: string,
-  filters: number,
-  k: number,
-  s: number,
-  padding: 'SAME' | 'VALID',
-  inputs?: string[],
-): LayerSpec => ({
-  id,
-  type: 'Convolution2D',
-  params: { filters, kernel: [k, k], strides: [s, s], padding },
-  ...(inputs ? { inputs } : {}),
 });
 const head = (units = 10): LayerSpec[] => [
   { id: 'flat', type: 'Flatten' },

@@ -5,20 +5,8 @@ import type { ArchitectureSpec, LayerSpec } from '../../src/arch/spec';
 import { analyze } from '../../src/arch/shapes';
 import { initBackend } from '../../src/training/backend';
 import { buildModel } from '../../src/training/model-builder';
+import { conv } from '../helpers/layers';
 
-const conv = (
-  id: string,
-  filters: number,
-  k: number,
-  s: number,
-  padding: 'SAME' | 'VALID',
-  inputs?: string[],
-): LayerSpec => ({
-  id,
-  type: 'Convolution2D',
-  params: { filters, kernel: [k, k], strides: [s, s], padding },
-  ...(inputs ? { inputs } : {}),
-});
 
 /** A DAG that uses every layer type of the spec. */
 const EVERY_LAYER: ArchitectureSpec = {

@@ -4,17 +4,8 @@
  * dlrec counterpart (or unusable settings such as dilation) become UNK; nested models become one UNK.
  */
 import type { ArchitectureSpec } from '../spec';
-import {
-  assemble,
-  ImportError,
-  isPosInt,
-  isRecord,
-  MAX_LAYERS,
-  unk,
-  type ForeignNode,
-  type NewLayer,
-  type Record_,
-} from './assemble';
+import { assemble, ImportError, isPosInt, isRecord, MAX_LAYERS, unk } from './assemble';
+import type { ForeignNode, NewLayer, Record_ } from './assemble';
 
 function pairOf(v: unknown, fallback?: unknown): [number, number] | null {
   const x = v ?? fallback;

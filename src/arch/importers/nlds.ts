@@ -5,17 +5,9 @@
  * unusable parameters become UNK layers.
  */
 import type { ArchitectureSpec } from '../spec';
-import {
-  assemble,
-  ImportError,
-  isPosInt,
-  isRecord,
-  MAX_LAYERS,
-  unk,
-  type ForeignNode,
-  type NewLayer,
-  type Record_,
-} from './assemble';
+import { BARE_TOKENS } from '../tokens';
+import { assemble, ImportError, isPosInt, isRecord, MAX_LAYERS, unk } from './assemble';
+import type { ForeignNode, NewLayer, Record_ } from './assemble';
 
 const padding = (v: unknown): 'SAME' | 'VALID' | null => {
   const s = typeof v === 'string' ? v.toUpperCase() : '';
@@ -73,18 +65,9 @@ function mapLayer(type: string, p: Record_): NewLayer {
     }
     case 'Concat':
       return { type: 'Concat' };
-    case 'BatchNormalization':
-    case 'ReLU':
-    case 'Tanh':
-    case 'Sigmoid':
-    case 'AbsoluteValue':
-    case 'Flatten':
-    case 'Softmax':
-      return { type };
-    case 'Power':
-      return { type: 'Power' };
     default:
-      return unk(type);
+      // the bare layers and Softmax (which has no token) keep their names
+      return BARE_TOKENS.includes(type) || type === 'Softmax' ? ({ type } as NewLayer) : unk(type);
   }
 }
 
