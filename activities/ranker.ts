@@ -32,7 +32,7 @@ import { withHeartbeats, type ActivityDeps } from './context';
 import { runTask } from './threads';
 import { manifestOf } from './training';
 import { jsonHash } from '../src/content-hash';
-import { featuresPrefix, rankerKeys } from '../src/store-layout';
+import { featureKeys, rankerKeys } from '../src/store-layout';
 
 /** Which version of a derived dataset to use (the build profile's), as PrepareDatasetsWorkflow does. */
 export interface DerivedVersion {
@@ -137,9 +137,8 @@ export function rankerActivities({ store }: ActivityDeps) {
     /** A seeded sample of a dataset's train split at 32×32 and its four features (idempotent). */
     async computeDatasetFeatures(input: DatasetFeaturesInput): Promise<DatasetFeaturesMeta> {
       const manifest = await manifestOf(store, input.name, input.derived);
-      const base = featuresPrefix(manifest.sha256);
-      const variant = `${input.samples}-${input.seed}-aug${AUGMENTATION_VERSION}`;
-      const metaKey = `${base}/${variant}.json`;
+      const keys = featureKeys(manifest.sha256, `${input.samples}-${input.seed}-aug${AUGMENTATION_VERSION}`);
+      const metaKey = keys.meta;
       if (await store.exists(metaKey)) return getJSON<DatasetFeaturesMeta>(store, metaKey);
       const set = await readSplit(store, manifest, 'train');
       const sample = augmentSample(sampleImages(set, input.samples, input.seed), input.seed);
@@ -147,7 +146,7 @@ export function rankerActivities({ store }: ActivityDeps) {
       const features = imageSetFeatures(sample);
       const kinds: DatasetFeaturesMeta['kinds'] = {};
       for (const kind of FEATURE_KINDS) {
-        const key = `${base}/${kind}/${variant}.f32`;
+        const key = keys.kind(kind);
         const f = features[kind];
         await store.put(key, new Uint8Array(f.X.buffer, f.X.byteOffset, f.X.byteLength));
         kinds[kind] = { key, d: f.d };

@@ -105,8 +105,9 @@ async function withLanguageModel<T>(
   source: LanguageModelJSON | ((encoder: typeof LanguageModelEncoder) => LanguageModelEncoder),
   use: (model: LanguageModelEncoder) => Promise<T> | T,
 ): Promise<T> {
-  const { initBackend } = await import('../src/training/backend');
-  const encoder = (await import('../src/encoder/language-model')).LanguageModelEncoder;
+  const { initBackend } = require('../src/training/backend') as typeof import('../src/training/backend');
+  const encoder = (require('../src/encoder/language-model') as typeof import('../src/encoder/language-model'))
+    .LanguageModelEncoder;
   await initBackend();
   const model = typeof source === 'function' ? source(encoder) : encoder.fromJSON(source);
   try {
@@ -127,16 +128,21 @@ export interface TransferabilityInput {
 
 export const THREAD_TASKS = {
   /** The ranker's family probe: features and similarity of every probe set (seconds to minutes of CPU). */
-  async probeFamilies(input: ProbeFamiliesInput, emit: (e: { probed: number; of: number }) => void) {
-    const { DatasetSimilarityRanker } = await import('../src/ranker/ranker');
-    const { imageSetFeatures } = await import('../src/ranker/image-features');
-    const { scoreProbes } = await import('../src/ranker/family-probe');
+  probeFamilies(input: ProbeFamiliesInput, emit: (e: { probed: number; of: number }) => void) {
+    const { DatasetSimilarityRanker } =
+      require('../src/ranker/ranker') as typeof import('../src/ranker/ranker');
+    const { imageSetFeatures } =
+      require('../src/ranker/image-features') as typeof import('../src/ranker/image-features');
+    const { scoreProbes } =
+      require('../src/ranker/family-probe') as typeof import('../src/ranker/family-probe');
     const ranker = DatasetSimilarityRanker.fromJSON(input.ranker);
     let probed = 0;
-    return scoreProbes(input.probes, input.families, (images) => {
-      emit({ probed: ++probed, of: input.probes.length });
-      return ranker.similarity(imageSetFeatures(images)).similarity;
-    });
+    return Promise.resolve(
+      scoreProbes(input.probes, input.families, (images) => {
+        emit({ probed: ++probed, of: input.probes.length });
+        return ranker.similarity(imageSetFeatures(images)).similarity;
+      }),
+    );
   },
 
   trainModel(job: TrainingJob, emit: (e: TrainEvent) => void): Promise<TrainingJobOutput> {
@@ -151,11 +157,14 @@ export const THREAD_TASKS = {
     input: TransferabilityInput,
     emit: (e: { scored: number }) => void,
   ): Promise<Record<string, TransferabilityScores>> {
-    const { initBackend } = await import('../src/training/backend');
-    const { buildModel } = await import('../src/training/model-builder');
-    const { loadModel } = await import('../src/training/saved-model');
-    const { forwardOutputs } = await import('../src/training/forward');
-    const { transferabilityScores } = await import('../src/transferability');
+    const { initBackend } = require('../src/training/backend') as typeof import('../src/training/backend');
+    const { buildModel } =
+      require('../src/training/model-builder') as typeof import('../src/training/model-builder');
+    const { loadModel } =
+      require('../src/training/saved-model') as typeof import('../src/training/saved-model');
+    const { forwardOutputs } = require('../src/training/forward') as typeof import('../src/training/forward');
+    const { transferabilityScores } =
+      require('../src/transferability') as typeof import('../src/transferability');
     await initBackend();
     const scores: Record<string, TransferabilityScores> = {};
     for (const job of input.jobs) {
@@ -193,11 +202,11 @@ export const THREAD_TASKS = {
   },
 
   /** A fresh language model from word2vec's embeddings (its first LSTM weights are drawn on TensorFlow). */
-  async initLanguageModel(
+  initLanguageModel(
     input: { word2vec: Word2VecJSON; config: Partial<LanguageModelConfig> },
     _emit: (e: never) => void,
   ): Promise<LanguageModelJSON> {
-    const { Word2Vec } = await import('../src/encoder/word2vec');
+    const { Word2Vec } = require('../src/encoder/word2vec') as typeof import('../src/encoder/word2vec');
     return withLanguageModel(
       (encoder) => encoder.fromWord2Vec(Word2Vec.fromJSON(input.word2vec), input.config),
       (model) => model.toJSON(),
@@ -205,11 +214,12 @@ export const THREAD_TASKS = {
   },
 
   /** Encodes models (LSTM inference, ~10 ms each at 512-d) off the activity's event loop. */
-  async encodeModels(
+  encodeModels(
     input: EncodeModelsInput,
     emit: (e: { encoded: number; total: number }) => void,
   ): Promise<EncodedModels> {
-    const { modelSentences } = await import('../src/encoder/encodings-file');
+    const { modelSentences } =
+      require('../src/encoder/encodings-file') as typeof import('../src/encoder/encodings-file');
     return withLanguageModel(input.model, (model) => {
       const out: EncodedModels = { ids: [], vectors: [], unknown: [] };
       let lastEmit = performance.now();
@@ -231,11 +241,12 @@ export const THREAD_TASKS = {
    * The encoder experiment (src/encoder/experiment.ts: perplexities, generator floor, t-SNE): minutes of language
    * model inference and t-SNE at paper size, which on the activity's thread blocked a worker for 206 s.
    */
-  async evaluateEncoder(
+  evaluateEncoder(
     input: EncoderEvaluationInput,
     emit: (e: { step: string }) => void,
   ): Promise<EncoderEvaluation> {
-    const { evaluateEncoder } = await import('../src/encoder/experiment');
+    const { evaluateEncoder } =
+      require('../src/encoder/experiment') as typeof import('../src/encoder/experiment');
     return withLanguageModel(input.model, (model) => {
       emit({ step: 'evaluating' });
       return evaluateEncoder(model, input.corpus, input.options);
@@ -247,7 +258,7 @@ export const THREAD_TASKS = {
     input: Word2VecFitInput,
     emit: (e: Word2VecProgress) => void,
   ): Promise<{ model: Word2VecJSON; fit: Word2VecFitResult }> {
-    const { Word2Vec } = await import('../src/encoder/word2vec');
+    const { Word2Vec } = require('../src/encoder/word2vec') as typeof import('../src/encoder/word2vec');
     const word2vec = new Word2Vec(input.config);
     const fit = word2vec.fit(input.sentences, {
       onProgress: emit,
@@ -262,7 +273,8 @@ export const THREAD_TASKS = {
     input: EvaluationPartInput,
     emit: (e: EvaluationEvent) => void,
   ): Promise<EvaluationPartResult> {
-    const { RepositoryEvaluation } = await import('../src/recommendation/evaluate');
+    const { RepositoryEvaluation } =
+      require('../src/recommendation/evaluate') as typeof import('../src/recommendation/evaluate');
     emit({ step: input.part.id });
     return new RepositoryEvaluation(input.results, input.encodings, input.table, input).run(
       input.part,
@@ -275,7 +287,8 @@ export const THREAD_TASKS = {
     input: EvaluationInput & { parts: Record<string, EvaluationPartResult> },
     emit: (e: EvaluationEvent) => void,
   ): Promise<EvaluationSummary> {
-    const { RepositoryEvaluation } = await import('../src/recommendation/evaluate');
+    const { RepositoryEvaluation } =
+      require('../src/recommendation/evaluate') as typeof import('../src/recommendation/evaluate');
     emit({ step: 'table 1 and baselines' });
     return new RepositoryEvaluation(input.results, input.encodings, input.table, input).summarise(
       new Map(Object.entries(input.parts)),
@@ -287,7 +300,8 @@ export const THREAD_TASKS = {
     input: RecommenderFitInput,
     emit: (e: EvaluationEvent) => void,
   ): Promise<RecommenderJSON> {
-    const { Recommender } = await import('../src/recommendation/recommender');
+    const { Recommender } =
+      require('../src/recommendation/recommender') as typeof import('../src/recommendation/recommender');
     emit({ step: 'fit recommender' });
     return new Recommender().fit(input.results, input.encodings, input.table, 0, input.kind).toJSON();
   },

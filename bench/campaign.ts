@@ -334,7 +334,8 @@ async function checkAgainstLaw(
   }
   // The regressor a build would fit on each set of rows (ridge on the model's sizes and the target's identity):
   // identical inputs must give byte-identical regressors.
-  const { RidgeRegressor } = require('../src/regressor/ridge') as typeof import('../src/regressor/ridge');
+  const { RidgeRegressor } =
+    require('../src/ml/regressors/ridge') as typeof import('../src/ml/regressors/ridge');
   const byPair = new Map(results.map((r) => [String(r.pairId), r]));
   const datasets = [...new Set(results.map((r) => String(r.dataset)))].sort();
   const fitted = (rows: Array<[string, number]>) => {

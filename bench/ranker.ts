@@ -9,11 +9,11 @@
  * our histogram forest) on one member-sized problem; see src/ranker/README.md.
  */
 import { performance } from 'node:perf_hooks';
-import { makeRng, type FeatureMatrix } from '../src/ranker/matrix';
+import { makeRng, type FeatureMatrix } from '../src/ml/classifiers/matrix';
 import { DatasetSimilarityRanker } from '../src/ranker/ranker';
 import { stackTrainingData, type DatasetFeatures } from '../src/ranker/leaveOneOut';
-import { GradientBoostedTrees } from '../src/ranker/gradientBoosting';
-import { RandomForest } from '../src/ranker/randomForest';
+import { GradientBoostedTrees } from '../src/ml/classifiers/gradient-boosting';
+import { RandomForest } from '../src/ml/classifiers/random-forest';
 import { CLASSIFIER_NAMES, PROFILE_NAMES, type ProfileName } from '../src/ranker/profiles';
 import { ratio, runReference } from './reference';
 import { intOption } from './options';

@@ -4,7 +4,8 @@
  *  - no import circles between the project's own files (static imports and lazy `require('./x')` alike);
  *  - the layers import only downwards: src/ (the domain) imports nothing from activities/, workflows/, workers/,
  *    cli/ or infra/temporal/; activities/ nothing from workflows/, workers/ or cli/; workflows/ nothing from
- *    workers/ or cli/ (and of activities/ only types, which the workflow bundle erases).
+ *    workers/ or cli/ (and of activities/ only types, which the workflow bundle erases);
+ *  - the learning kit src/ml/ imports nothing of the project but itself and src/random.ts.
  * Type-only imports count too: a circle of types is still two files that cannot be understood apart.
  * Usage: node scripts/check-imports.js [--list] [--root DIR]   (--list prints every edge found, for reading)
  */
@@ -24,6 +25,8 @@ const FORBIDDEN = {
 };
 /** Imports a layer may make only as types (erased at run time). */
 const TYPES_ONLY = { workflows: ['activities/'] };
+/** Folders that may import only from the listed prefixes: the learning kit stands alone. */
+const ONLY_FROM = { 'src/ml/': ['src/ml/', 'src/random.ts'] };
 
 function sourceFiles(dir) {
   const out = [];
@@ -107,6 +110,9 @@ for (const [from, list] of edges) {
       problems.push(`${from} imports ${to}: ${layer}/ may not import from ${to.split('/')[0]}/`);
     else if (!typeOnly && (TYPES_ONLY[layer] ?? []).some((p) => to.startsWith(p)))
       problems.push(`${from} imports ${to} at run time: ${layer}/ may import only types from there`);
+    for (const [folder, allowed] of Object.entries(ONLY_FROM))
+      if (from.startsWith(folder) && !allowed.some((p) => to.startsWith(p)))
+        problems.push(`${from} imports ${to}: ${folder} may import only from ${allowed.join(', ')}`);
   }
 }
 

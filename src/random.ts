@@ -2,6 +2,17 @@
  * The one seeded random stream of dlrec: mulberry32, whose whole state is one uint32 — the same seed gives the same
  * stream on every machine, and a checkpoint stores `state` to resume a run bit for bit. Math.random cannot be seeded.
  */
+/** In-place Fisher–Yates shuffle of an array or typed array, driven by `rand` (uniform in [0, 1)). */
+export function shuffle<A extends { length: number; [i: number]: unknown }>(items: A, rand: () => number): A {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    const tmp = items[i];
+    items[i] = items[j];
+    items[j] = tmp;
+  }
+  return items;
+}
+
 export class SeededRandom {
   state: number;
 
@@ -49,13 +60,7 @@ export class SeededRandom {
 
   /** In-place Fisher–Yates shuffle. */
   shuffle<T>(items: T[]): T[] {
-    for (let i = items.length - 1; i > 0; i--) {
-      const j = this.int(i + 1);
-      const tmp = items[i];
-      items[i] = items[j];
-      items[j] = tmp;
-    }
-    return items;
+    return shuffle(items, () => this.next());
   }
 
   /** Fisher–Yates permutation of 0..n-1. */

@@ -7,8 +7,25 @@
 /** datasets/<name>/<sha>/{train,test}.u8, labels, manifest.json; datasets/<name>/current.json; recipes/. */
 export const DATASETS_PREFIX = 'datasets/';
 
-/** Image features of a dataset version: features/<datasetSha>/<kind>/<samples>-<seed>.f32. */
-export const featuresPrefix = (datasetSha: string) => `features/${datasetSha}`;
+/**
+ * A dataset's versions: datasets/<name>/<sha>/{train,test}.{u8,labels} + manifest.json, the current version's
+ * pointer datasets/<name>/current.json, and recipe pointers datasets/<name>/recipes/<recipeHash>.json.
+ */
+export const datasetKeys = (name: string) => ({
+  split: (sha: string, split: string, part: 'u8' | 'labels') => `datasets/${name}/${sha}/${split}.${part}`,
+  manifest: (sha: string) => `datasets/${name}/${sha}/manifest.json`,
+  current: `datasets/${name}/current.json`,
+  recipe: (recipeHash: string) => `datasets/${name}/recipes/${recipeHash}.json`,
+});
+
+/**
+ * Image features of one sample of a dataset version: features/<datasetSha>/<kind>/<variant>.f32 per kind, and
+ * features/<datasetSha>/<variant>.json, written last, which marks them complete.
+ */
+export const featureKeys = (datasetSha: string, variant: string) => ({
+  meta: `features/${datasetSha}/${variant}.json`,
+  kind: (kind: string) => `features/${datasetSha}/${kind}/${variant}.f32`,
+});
 
 /** A generation run: generations/<run>/{models.jsonl, sentences.txt, vocab.txt, manifest.json, shards/}. */
 export const generationKeys = (run: string) => ({

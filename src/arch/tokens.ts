@@ -18,7 +18,15 @@ export const DENSE_INITS = ['glorot_uniform', 'he_uniform', 'random_uniform'] as
 export const DROPOUT_RATES = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9] as const;
 export const LRN_SIZES = [3, 5, 7] as const;
 /** Layers whose token is their bare type name. */
-export const BARE_TOKENS: readonly string[] = ['AbsoluteValue', 'BatchNormalization', 'Flatten', 'Power', 'ReLU', 'Sigmoid', 'Tanh'];
+export const BARE_TOKENS = [
+  'AbsoluteValue',
+  'BatchNormalization',
+  'Flatten',
+  'Power',
+  'ReLU',
+  'Sigmoid',
+  'Tanh',
+];
 /** The classifier head every generated model ends with: Dense_512, Dense_256, Dense_{classes}, glorot_normal. */
 export const HEAD_INIT = 'glorot_normal';
 export const HEAD_UNITS = [512, 256] as const;

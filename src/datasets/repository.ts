@@ -1,13 +1,13 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { getJSON, putJSON, type ArtifactStore } from '../../infra/store';
+import { datasetKeys } from '../store-layout';
 import { derivedGenerator, type PerClass } from './derived';
 import { emojiEnvironment, loadEmojiOffline } from './emoji';
 import { ingestPath, type IngestOptions } from './ingest';
 import { loadFashionMnistOffline, loadMnistOffline, packageDir } from './offline';
 import { availability, findEntry, offlineNames, type RegistryEntry } from './registry';
 import {
-  DATASETS_PREFIX,
   readManifest,
   readSplit,
   datasetRecipeHash,
@@ -101,7 +101,7 @@ export async function ensureDataset(
     if (!m) throw notAvailable(name);
     return m;
   }
-  const pointer = `${DATASETS_PREFIX}${name}/recipes/${datasetRecipeHash(recipe)}.json`;
+  const pointer = datasetKeys(name).recipe(datasetRecipeHash(recipe));
   if (await store.exists(pointer)) {
     const m = await readManifest(store, name, (await getJSON<{ sha256: string }>(store, pointer)).sha256);
     if (m) return m;

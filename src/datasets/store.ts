@@ -60,7 +60,7 @@ export interface DatasetManifest {
 }
 
 export { DATASETS_PREFIX } from '../store-layout';
-import { DATASETS_PREFIX } from '../store-layout';
+import { DATASETS_PREFIX, datasetKeys } from '../store-layout';
 
 function labelBytesOf(classes: number): 1 | 2 {
   return classes > 256 ? 2 : 1;
@@ -116,7 +116,7 @@ export async function saveDataset(
 ): Promise<DatasetManifest> {
   checkPair(pair, name);
   const hash = contentHash(pair);
-  const base = `${DATASETS_PREFIX}${name}/${hash}`;
+  const keys = datasetKeys(name);
   const { train } = pair;
   const splits = {} as Record<Split, SplitManifest>;
   for (const s of SPLITS) {
@@ -127,8 +127,8 @@ export async function saveDataset(
     splits[s] = {
       count: set.count,
       classCounts,
-      imagesKey: `${base}/${s}.u8`,
-      labelsKey: `${base}/${s}.labels`,
+      imagesKey: keys.split(hash, s, 'u8'),
+      labelsKey: keys.split(hash, s, 'labels'),
       imagesSha256: sha(set.images),
       labelsSha256: sha(labelBytes),
     };
@@ -151,9 +151,8 @@ export async function saveDataset(
     ...(opts.skipped ? { skipped: opts.skipped } : {}),
     createdAt: new Date().toISOString(),
   };
-  await putJSON(store, `${base}/manifest.json`, manifest);
-  if (opts.makeCurrent !== false)
-    await putJSON(store, `${DATASETS_PREFIX}${name}/current.json`, { sha256: hash });
+  await putJSON(store, keys.manifest(hash), manifest);
+  if (opts.makeCurrent !== false) await putJSON(store, keys.current, { sha256: hash });
   return manifest;
 }
 
@@ -164,11 +163,11 @@ export async function readManifest(
 ): Promise<DatasetManifest | undefined> {
   let h = hash;
   if (!h) {
-    const ptr = `${DATASETS_PREFIX}${name}/current.json`;
+    const ptr = datasetKeys(name).current;
     if (!(await store.exists(ptr))) return undefined;
     h = (await getJSON<{ sha256: string }>(store, ptr)).sha256;
   }
-  const key = `${DATASETS_PREFIX}${name}/${h}/manifest.json`;
+  const key = datasetKeys(name).manifest(h);
   return (await store.exists(key)) ? getJSON<DatasetManifest>(store, key) : undefined;
 }
 

@@ -4,8 +4,7 @@
  * Nothing here knows how features are made: callers hand in feature vectors, and for leave-one-dataset-out a
  * function that rebuilds every row's features with the held-out dataset excluded from everything learned.
  */
-import { seededRandom } from '../random';
-import { shuffle } from '../regressor/selection';
+import { seededRandom, shuffle } from '../random';
 import { finiteMean, kendallTauB, mae, mse, pearson, rankingReport, rmse, spearman } from './metrics';
 import type { RankingReport } from './metrics';
 

@@ -2,7 +2,7 @@
  * What a sceptic asks of an evaluation: is the regressor's lead over a baseline more than noise across targets
  * (paired Wilcoxon signed-rank over the held-out datasets), and how sure is Table 1 (bootstrap intervals)?
  */
-import { seededRandom } from '../regressor/matrix';
+import { seededRandom } from '../random';
 import { finiteMean, kendallTauB } from './metrics';
 import type { BaselineResult, EvaluationRow, LooResult } from './protocols';
 import { bootstrapMeanInterval, wilcoxonSignedRank, type WilcoxonResult } from './stats';

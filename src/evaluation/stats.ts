@@ -3,7 +3,7 @@
  * test (matching scipy, so numbers here can be checked against a Python notebook), a percentile bootstrap
  * interval for a mean, and the binomial standard error of an accuracy.
  */
-import { seededRandom } from '../regressor/matrix';
+import { seededRandom } from '../random';
 import { averageRanks } from './metrics';
 
 export type Alternative = 'two-sided' | 'less' | 'greater';

@@ -3,7 +3,7 @@
 // images prepared the same way.
 import { resizeSet, sampleImages, type ImageSet } from '../datasets';
 import { extractAll, featureDim, FEATURE_KINDS, type FeatureKind } from '../features';
-import type { FeatureMatrix } from './matrix';
+import type { FeatureMatrix } from '../ml/classifiers/matrix';
 
 /** Side of the square the features are computed on (the paper's 32×32). */
 export const RANKER_IMAGE_SIZE = 32;

@@ -1,6 +1,5 @@
-// Public surface of the dataset similarity ranker.
-export * from './classifier';
-export * from './matrix';
+// Public surface of the dataset similarity ranker (its classifiers are the learning kit's, src/ml).
+export * from './errors';
 export * from './profiles';
 export * from './member';
 export * from './ranker';
@@ -8,8 +7,4 @@ export * from './leaveOneOut';
 export * from './image-features';
 export * from './stored-ranker';
 export { fitMemberInThread, fitMembersInThread, type MemberJob } from './member-thread';
-export { MultinomialNaiveBayes } from './naiveBayes';
-export { RandomForest } from './randomForest';
-export { GradientBoostedTrees } from './gradientBoosting';
-export { Mlp } from './mlp';
-export { LinearSvm } from './linearSvm';
+export type { FeatureMatrix } from '../ml/classifiers/matrix';

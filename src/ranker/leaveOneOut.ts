@@ -1,7 +1,8 @@
 // Leave-one-out evaluation of the ranker (the paper's Figure 4a): for each repository dataset, train a ranker on
 // the others and let it score the held-out dataset. Row i of the result is held-out dataset i's similarity to
 // every other dataset (its own column is 0).
-import { RankerInputError, type FeatureMatrix } from './matrix';
+import { RankerInputError } from './errors';
+import { type FeatureMatrix } from '../ml/classifiers/matrix';
 import type { LabelledFeatures } from './member';
 import { DatasetSimilarityRanker, type RankerFitOptions } from './ranker';
 

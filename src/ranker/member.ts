@@ -1,7 +1,9 @@
 // One ranker member = one (feature kind, classifier) model. fitMember is a pure function from training data to
 // a JSON-able member, so that the platform can train members as separate, parallel activities.
-import type { Classifier, ClassifierJSON } from './classifier';
-import { checkLabels, checkMatrix, makeRng, RankerInputError, shuffleInPlace, takeRows } from './matrix';
+import { shuffle } from '../random';
+import type { Classifier, ClassifierJSON } from '../ml/classifiers/classifier';
+import { RankerInputError } from './errors';
+import { checkLabels, checkMatrix, makeRng, takeRows } from '../ml/classifiers/matrix';
 import {
   classifierFromJSON,
   createClassifier,
@@ -66,7 +68,7 @@ export function holdOutSplit(
   const test: number[] = [];
   for (let c = 0; c < numClasses; c++) {
     const rows = Int32Array.from(y.keys()).filter((i) => y[i] === c);
-    shuffleInPlace(rows, rng);
+    shuffle(rows, rng);
     const m = share > 0 && rows.length >= 2 ? Math.max(1, Math.round(rows.length * share)) : 0;
     rows.forEach((r, i) => (i < m ? test : train).push(r));
   }

@@ -2,13 +2,13 @@
 //   paper: the paper's settings (random forest depth 25 × 250 trees, boosted trees 250 rounds, MLP 256-128).
 //   mini:  same model families, fewer trees/rounds/epochs: trains on the offline repository in about a minute.
 //   smoke: tiny models for CI tests (seconds).
-import type { Classifier, ClassifierJSON } from './classifier';
-import { GradientBoostedTrees, type GradientBoostingOptions } from './gradientBoosting';
-import { LinearSvm, type LinearSvmOptions } from './linearSvm';
-import { RankerInputError } from './matrix';
-import { Mlp, type MlpOptions } from './mlp';
-import { MultinomialNaiveBayes, type NaiveBayesOptions } from './naiveBayes';
-import { RandomForest, type RandomForestOptions } from './randomForest';
+import type { Classifier, ClassifierJSON } from '../ml/classifiers/classifier';
+import { RankerInputError } from './errors';
+import { GradientBoostedTrees, type GradientBoostingOptions } from '../ml/classifiers/gradient-boosting';
+import { LinearSvm, type LinearSvmOptions } from '../ml/classifiers/linear-svm';
+import { Mlp, type MlpOptions } from '../ml/classifiers/mlp';
+import { MultinomialNaiveBayes, type NaiveBayesOptions } from '../ml/classifiers/naive-bayes';
+import { RandomForest, type RandomForestOptions } from '../ml/classifiers/random-forest';
 
 export const CLASSIFIER_NAMES = [
   'naive-bayes',

@@ -1,6 +1,7 @@
 // DatasetSimilarityRanker: which repository dataset does a sample of images resemble? Every (feature kind,
 // classifier) member votes for one dataset per sample image; the normalised vote counts are the similarity.
-import { checkMatrix, RankerInputError, type FeatureMatrix } from './matrix';
+import { RankerInputError } from './errors';
+import { checkMatrix, type FeatureMatrix } from '../ml/classifiers/matrix';
 import {
   fitMember,
   memberFromJSON,

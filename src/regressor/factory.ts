@@ -1,11 +1,11 @@
 /** Regressors by name, and deserialisation of any stored regressor. */
-import type { Regressor, RegressorJSON } from './base';
-import { AdaBoostRegressor, GradientBoostingRegressor } from './boosting';
-import { RandomForestRegressor } from './forest';
-import { MlpRegressor } from './mlp';
-import { RidgeRegressor } from './ridge';
-import { LinearSvrRegressor } from './linear-svr';
-import { SvrRegressor } from './svr';
+import type { Regressor, RegressorJSON } from '../ml/regressors/regressor';
+import { AdaBoostRegressor, GradientBoostingRegressor } from '../ml/regressors/boosting';
+import { RandomForestRegressor } from '../ml/regressors/random-forest';
+import { MlpRegressor } from '../ml/regressors/mlp';
+import { RidgeRegressor } from '../ml/regressors/ridge';
+import { LinearSvrRegressor } from '../ml/regressors/linear-svr';
+import { SvrRegressor } from '../ml/regressors/svr';
 
 export const REGRESSOR_NAMES = [
   'ridge',

@@ -3,7 +3,7 @@
  * descriptors (log-scaled sizes, depth) and forward-pass transferability scores. One function builds every row
  * so training and recommendation cannot disagree on the layout; `featureNames` labels the columns.
  */
-import { RegressorInputError } from './matrix';
+import { RegressorInputError } from '../ml/regressors/matrix';
 
 export interface FeatureParts {
   /** Similarity of the target dataset to each source dataset, in a fixed source order. */

@@ -1,17 +1,7 @@
-export * from './base';
-export * from './matrix';
-export { RidgeRegressor, type RidgeParams } from './ridge';
-export { SvrRegressor, solveEpsilonSvr, type SvrParams, type SvrKernel } from './svr';
-export { LinearSvrRegressor, type LinearSvrParams } from './linear-svr';
-export { MlpRegressor, type MlpParams } from './mlp';
-export { RandomForestRegressor, type RandomForestParams } from './forest';
-export {
-  GradientBoostingRegressor,
-  AdaBoostRegressor,
-  type GradientBoostingParams,
-  type AdaBoostParams,
-} from './boosting';
-export { RegressionTree, sortColumns } from './tree';
+// Public surface of the accuracy regressor: candidate regressors by name, model selection and the ensemble
+// (the regressors themselves are the learning kit's, src/ml).
 export * from './factory';
 export * from './selection';
 export * from './features';
+export type { Regressor, RegressorJSON, RegressorKind } from '../ml/regressors/regressor';
+export { RegressorInputError, type FeatureInput } from '../ml/regressors/matrix';

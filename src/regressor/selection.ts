@@ -2,17 +2,11 @@
  * Model selection by k-fold validation, and AccuracyRegressor: the regressor the recommender uses — it
  * cross-validates candidate regressors, then refits the best one (or the `top` best, averaged) on all rows.
  */
-import type { Regressor } from './base';
+import type { Regressor, RegressorJSON } from '../ml/regressors/regressor';
 import { createRegressor, regressorFromJSON, candidateGrid, type RegressorSpec } from './factory';
-import {
-  RegressorInputError,
-  seededRandom,
-  toDenseMatrix,
-  toTargets,
-  type DenseMatrix,
-  type FeatureInput,
-} from './matrix';
-import type { RegressorJSON } from './base';
+import { RegressorInputError, toDenseMatrix, toTargets } from '../ml/regressors/matrix';
+import type { DenseMatrix, FeatureInput } from '../ml/regressors/matrix';
+import { seededRandom, shuffle } from '../random';
 import { kendallTauB } from '../evaluation/metrics';
 
 /**
@@ -42,14 +36,6 @@ export function assignFolds(
   );
   perm.forEach((row, i) => (fold[row] = i % k));
   return fold;
-}
-
-export function shuffle<T>(a: T[], rand: () => number): T[] {
-  for (let i = a.length - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    [a[i], a[j]] = [a[j], a[i]];
-  }
-  return a;
 }
 
 export function takeRows(m: DenseMatrix, rows: ArrayLike<number>): DenseMatrix {

@@ -35,27 +35,31 @@ test('the imported NLDS example is a schema-valid, buildable spec', () => {
   assert.ok(a.params > 1e6);
 });
 
+/** NLDS layers as the paper's files write them: the input, and a square stride-1 convolution. */
+const imageData = (size: number, channels: number) => ({
+  layer_type: 'ImageData',
+  layer_id: 'in',
+  layer_params: { rows: size, cols: size, channels, classes: 10 },
+});
+const nldsConv = (id: string, filters: number, k: number, padding: 'SAME' | 'VALID') => ({
+  layer_type: 'Convolution2D',
+  layer_id: id,
+  layer_params: {
+    nb_filter: filters,
+    kernel_row: k,
+    kernel_col: k,
+    stride_row: 1,
+    stride_col: 1,
+    border_mode: padding,
+  },
+});
+
 test('NLDS without layer_links is read in file order; unknown layers become UNK', () => {
   const doc = {
     nldsJson: {
       layers: [
-        {
-          layer_type: 'ImageData',
-          layer_id: 'in',
-          layer_params: { rows: 28, cols: 28, channels: 1, classes: 10 },
-        },
-        {
-          layer_type: 'Convolution2D',
-          layer_id: 'c',
-          layer_params: {
-            nb_filter: 32,
-            kernel_row: 3,
-            kernel_col: 3,
-            stride_row: 1,
-            stride_col: 1,
-            border_mode: 'VALID',
-          },
-        },
+        imageData(28, 1),
+        nldsConv('c', 32, 3, 'VALID'),
         { layer_type: 'Deconvolution2D', layer_id: 'x', layer_params: {} },
         { layer_type: 'Convolution2D', layer_id: 'bad', layer_params: { nb_filter: 'many' } },
         { layer_type: 'Flatten', layer_id: 'f', layer_params: {} },
@@ -73,35 +77,9 @@ test('NLDS DAG links give one sentence per path', () => {
   const doc = {
     nldsJson: {
       layers: [
-        {
-          layer_type: 'ImageData',
-          layer_id: 'in',
-          layer_params: { rows: 32, cols: 32, channels: 3, classes: 10 },
-        },
-        {
-          layer_type: 'Convolution2D',
-          layer_id: 'a',
-          layer_params: {
-            nb_filter: 64,
-            kernel_row: 1,
-            kernel_col: 1,
-            stride_row: 1,
-            stride_col: 1,
-            border_mode: 'SAME',
-          },
-        },
-        {
-          layer_type: 'Convolution2D',
-          layer_id: 'b',
-          layer_params: {
-            nb_filter: 64,
-            kernel_row: 3,
-            kernel_col: 3,
-            stride_row: 1,
-            stride_col: 1,
-            border_mode: 'SAME',
-          },
-        },
+        imageData(32, 3),
+        nldsConv('a', 64, 1, 'SAME'),
+        nldsConv('b', 64, 3, 'SAME'),
         { layer_type: 'Concat', layer_id: 'cat', layer_params: {} },
         { layer_type: 'Flatten', layer_id: 'f', layer_params: {} },
         { layer_type: 'Dense', layer_id: 'd', layer_params: { output_dim: 10, init: 'glorot_normal' } },

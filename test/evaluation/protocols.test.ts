@@ -9,7 +9,8 @@ import {
   type EvaluationRow,
   type FitPredict,
 } from '../../src/evaluation/protocols';
-import { AccuracyRegressor, RidgeRegressor } from '../../src/regressor';
+import { AccuracyRegressor } from '../../src/regressor';
+import { RidgeRegressor } from '../../src/ml';
 
 const close = (a: number, b: number, tol = 1e-9) => assert.ok(Math.abs(a - b) <= tol, `${a} vs ${b}`);
 

@@ -55,6 +55,10 @@ function render(...args: string[]): K8sObject[] {
   return r.objects;
 }
 
+/** The chart with ci/gpu-values.yaml and each `key=value` of `sets`. */
+const renderGpu = (...sets: string[]): K8sObject[] =>
+  render('-f', path.join(CHART, 'ci', 'gpu-values.yaml'), ...sets.flatMap((s) => ['--set', s]));
+
 function find(objects: K8sObject[], kind: string, nameSuffix: string): K8sObject {
   const o = objects.find((x) => x.kind === kind && x.metadata.name.endsWith(nameSuffix));
   assert.ok(
@@ -189,7 +193,7 @@ test('a schedule that no pool can serve fails to render, naming the values that 
 });
 
 test('schedule Job: the build timeouts come from the values (heartbeat from worker.*, schedule-to-start)', () => {
-  const job = find(render('-f', path.join(CHART, 'ci', 'gpu-values.yaml')), 'Job', '-schedule');
+  const job = find(renderGpu(), 'Job', '-schedule');
   assert.deepEqual(container(job).args, [
     'schedule',
     'create',
@@ -218,14 +222,7 @@ test('schedule Job: the build timeouts come from the values (heartbeat from work
 });
 
 test('GPU pool: GPU limit, concurrency = GPUs x activities per GPU, placement, CUDA cache', () => {
-  const objects = render(
-    '-f',
-    path.join(CHART, 'ci', 'gpu-values.yaml'),
-    '--set',
-    'gpuWorkers.gpusPerPod=2',
-    '--set',
-    'gpuWorkers.activitiesPerGpu=2',
-  );
+  const objects = renderGpu('gpuWorkers.gpusPerPod=2', 'gpuWorkers.activitiesPerGpu=2');
   const gpu = find(objects, 'Deployment', '-gpu-worker');
   const c = container(gpu);
   assert.equal(c.resources.limits['nvidia.com/gpu'], 2);
@@ -259,14 +256,7 @@ test('GPU pool: GPU limit, concurrency = GPUs x activities per GPU, placement, C
 });
 
 test('KEDA ScaledObjects (skipped by kubeconform): temporal trigger per queue, mTLS through TriggerAuthentication', () => {
-  const objects = render(
-    '-f',
-    path.join(CHART, 'ci', 'gpu-values.yaml'),
-    '--set',
-    'temporal.tls.enabled=true',
-    '--set',
-    'temporal.tls.existingSecret=mtls',
-  );
+  const objects = renderGpu('temporal.tls.enabled=true', 'temporal.tls.existingSecret=mtls');
   const so = find(objects, 'ScaledObject', '-gpu-worker');
   assert.equal(so.apiVersion, 'keda.sh/v1alpha1');
   assert.deepEqual(so.spec.scaleTargetRef, {
@@ -361,12 +351,7 @@ test('scale-down: a GPU pod finishes its running activity before it exits, the p
   };
   // The HPA fallback and KEDA's HPA get the same behaviour.
   assert.deepEqual(find(objects, 'HorizontalPodAutoscaler', '-gpu-worker').spec.behavior, slow);
-  const keda = render(
-    '-f',
-    path.join(CHART, 'ci', 'gpu-values.yaml'),
-    '--set',
-    'cpuWorkers.serveGpuQueue=true',
-  );
+  const keda = renderGpu('cpuWorkers.serveGpuQueue=true');
   assert.deepEqual(
     find(keda, 'ScaledObject', '-gpu-worker').spec.advanced.horizontalPodAutoscalerConfig.behavior,
     slow,

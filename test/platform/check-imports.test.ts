@@ -20,12 +20,13 @@ test('the project has no import circles and every import runs downwards', () => 
   assert.match(r.stdout, /no import circles/);
 });
 
-test('a circle (even of types), an upward import and a run-time activities import in a workflow all fail', () => {
+test('a circle (even of types), an upward import, a run-time activities import in a workflow and a kit import outside src/ml all fail', () => {
   const files: Record<string, string> = {
     'src/a.ts': "import type { B } from './b';\nexport type A = B;\n",
     'src/b.ts': "import type { A } from './a';\nexport type B = { a?: A };\n",
     'src/c.ts': "export { x } from '../activities/x';\n",
     'activities/x.ts': 'export const x = 1;\n',
+    'src/ml/k.ts': "import type { A } from '../a';\nexport type K = A;\n",
     'workflows/w.ts':
       "import { x } from '../activities/x';\nimport type { A } from '../src/a';\nexport const w: A | number = x;\n",
   };
@@ -38,5 +39,9 @@ test('a circle (even of types), an upward import and a run-time activities impor
   assert.match(r.stderr, /import circle \(2 files\): src\/a\.ts → src\/b\.ts → src\/a\.ts/);
   assert.match(r.stderr, /src\/c\.ts imports activities\/x\.ts: src\/ may not import from activities\//);
   assert.match(r.stderr, /workflows\/w\.ts imports activities\/x\.ts at run time/);
-  assert.match(r.stderr, /3 problem\(s\)/);
+  assert.match(
+    r.stderr,
+    /src\/ml\/k\.ts imports src\/a\.ts: src\/ml\/ may import only from src\/ml\/, src\/random\.ts/,
+  );
+  assert.match(r.stderr, /4 problem\(s\)/);
 });

@@ -6,8 +6,8 @@ import {
   createClassifier,
   settingsFor,
 } from '../../src/ranker/profiles';
-import { l2NormalizeRows, makeRng, RankerInputError } from '../../src/ranker/matrix';
-import type { ProbabilisticClassifier } from '../../src/ranker/classifier';
+import { ClassifierInputError, l2NormalizeRows, makeRng } from '../../src/ml/classifiers/matrix';
+import type { ProbabilisticClassifier } from '../../src/ml/classifiers/classifier';
 import { accuracy, mnistDigits, rows, separableBlobs } from './data';
 
 const smoke = settingsFor('smoke');
@@ -92,7 +92,7 @@ for (const name of CLASSIFIER_NAMES) {
     );
     assert.throws(
       () => clf.predict(new Float32Array(2 * 39), 2, 39),
-      (e: Error) => e instanceof RankerInputError && /40 features but got 39/.test(e.message),
+      (e: Error) => e instanceof ClassifierInputError && /40 features but got 39/.test(e.message),
     );
   });
 }
@@ -114,14 +114,14 @@ test('bad labels and shapes are refused with a message naming the problem', () =
 });
 
 test('the linear SVM decision function separates one-vs-rest (positive for the true class)', async () => {
-  const { LinearSvm } = await import('../../src/ranker/linearSvm');
+  const { LinearSvm } = await import('../../src/ml/classifiers/linear-svm');
   const svm = new LinearSvm({ epochs: 10 }).fit(blobTrain.X, blobTrain.n, blobTrain.d, blobTrain.y, 4);
   const s = svm.decisionFunction(blobTest.X, blobTest.n, blobTest.d);
   for (let i = 0; i < blobTest.n; i++) assert.ok(s[i * 4 + blobTest.y[i]] > 0, `row ${i}`);
 });
 
 test('the MLP training loss decreases', async () => {
-  const { Mlp } = await import('../../src/ranker/mlp');
+  const { Mlp } = await import('../../src/ml/classifiers/mlp');
   const mlp = new Mlp({ hidden: [32, 16], epochs: 15, batchSize: 64, learningRate: 3e-3 });
   mlp.fit(digit500.X, 500, digit500.d, digit500.y, 10);
   const h = mlp.lossHistory;
@@ -129,7 +129,7 @@ test('the MLP training loss decreases', async () => {
 });
 
 test('matmulABt agrees with the textbook triple loop, odd sizes included', async () => {
-  const { matmulABt } = await import('../../src/ranker/mlp');
+  const { matmulABt } = await import('../../src/ml/classifiers/mlp');
   const rng = makeRng(4);
   for (const [m, n, p] of [
     [1, 1, 1],
@@ -152,7 +152,7 @@ test('matmulABt agrees with the textbook triple loop, odd sizes included', async
 });
 
 test('binned features: code ≤ b exactly when x ≤ edge b, so trees split identically on raw values', async () => {
-  const { binFeatures } = await import('../../src/ranker/binnedTrees');
+  const { binFeatures } = await import('../../src/ml/classifiers/histogram-trees');
   const rng = makeRng(8);
   const n = 200;
   const d = 3;

@@ -2,7 +2,7 @@
 // package, 2×2 average-pooled to 14×14 = 196 non-negative features).
 import fs from 'node:fs';
 import path from 'node:path';
-import { makeRng } from '../../src/ranker/matrix';
+import { makeRng } from '../../src/ml/classifiers/matrix';
 
 export interface Problem {
   X: Float32Array;

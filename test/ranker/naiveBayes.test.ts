@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { MultinomialNaiveBayes } from '../../src/ranker/naiveBayes';
+import { MultinomialNaiveBayes } from '../../src/ml/classifiers/naive-bayes';
 
 interface GoldenCase {
   alpha: number;

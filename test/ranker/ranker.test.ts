@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { encodeArray, makeRng, type FeatureMatrix } from '../../src/ranker/matrix';
+import { encodeArray, makeRng, type FeatureMatrix } from '../../src/ml/classifiers/matrix';
 import { fitMember, holdOutSplit, type MemberJSON } from '../../src/ranker/member';
 import { DatasetSimilarityRanker, fuseVotes } from '../../src/ranker/ranker';
 import { leaveOneOutSimilarity, stackTrainingData, type DatasetFeatures } from '../../src/ranker/leaveOneOut';

@@ -9,9 +9,8 @@ import {
   createRegressor,
   crossValidate,
   regressorFromJSON,
-  seededRandom,
-  SvrRegressor,
 } from '../../src/regressor';
+import { seededRandom, SvrRegressor } from '../../src/ml';
 import { kendallTauB } from '../../src/evaluation/metrics';
 
 // Nonlinear target in 2 of 6 features: tree/kernel models must beat a linear one under validation.

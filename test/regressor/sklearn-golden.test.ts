@@ -14,10 +14,9 @@ import {
   SvrRegressor,
   sortColumns,
   toDenseMatrix,
-  regressorFromJSON,
-  createRegressor,
   type Regressor,
-} from '../../src/regressor';
+} from '../../src/ml';
+import { regressorFromJSON, createRegressor } from '../../src/regressor';
 
 // Golden predictions from scikit-learn (scripts/fixtures/make_regressor_fixtures.py).
 interface Golden {

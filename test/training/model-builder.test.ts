@@ -7,7 +7,6 @@ import { initBackend } from '../../src/training/backend';
 import { buildModel } from '../../src/training/model-builder';
 import { conv } from '../helpers/layers';
 
-
 /** A DAG that uses every layer type of the spec. */
 const EVERY_LAYER: ArchitectureSpec = {
   format: 'dlrec.architecture',

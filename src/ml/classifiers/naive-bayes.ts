@@ -1,15 +1,15 @@
 // Multinomial naive Bayes with Laplace/Lidstone smoothing, as sklearn.naive_bayes.MultinomialNB (fit_prior=True).
 // Features are non-negative histograms/energies (GIST, DAISY, LBP, HOG), which is what the multinomial model needs.
 import { ProbabilisticBaseClassifier, type ClassifierJSON } from './classifier';
-import { softmaxRows } from '../ml/softmax';
-import { decodeF64, encodeArray, RankerInputError, type EncodedArray } from './matrix';
+import { softmaxRows } from '../softmax';
+import { decodeF64, encodeArray, ClassifierInputError, type EncodedArray } from './matrix';
 
 export interface NaiveBayesOptions {
   /** additive smoothing (sklearn's alpha) */
   alpha?: number;
 }
 
-export class MultinomialNaiveBayes extends ProbabilisticBaseClassifier {
+export class MultinomialNaiveBayes extends ProbabilisticBaseClassifier<NaiveBayesOptions> {
   readonly type = 'naive-bayes';
   readonly alpha: number;
   /** log P(feature j | class c), k×d */
@@ -17,9 +17,10 @@ export class MultinomialNaiveBayes extends ProbabilisticBaseClassifier {
   classLogPrior: Float64Array = new Float64Array(0);
 
   constructor(options: NaiveBayesOptions = {}) {
-    super();
-    this.alpha = options.alpha ?? 1;
-    if (!(this.alpha > 0)) throw new RankerInputError(`naive-bayes: alpha must be > 0, got ${this.alpha}`);
+    super({ alpha: 1 }, options);
+    this.alpha = this.options.alpha;
+    if (!(this.alpha > 0))
+      throw new ClassifierInputError(`naive-bayes: alpha must be > 0, got ${this.alpha}`);
   }
 
   protected fitNormalized(X: Float32Array, n: number, d: number, y: Int32Array): void {
@@ -32,7 +33,7 @@ export class MultinomialNaiveBayes extends ProbabilisticBaseClassifier {
       for (let j = 0; j < d; j++) {
         const v = X[i * d + j];
         if (v < 0) {
-          throw new RankerInputError(
+          throw new ClassifierInputError(
             `naive-bayes needs non-negative features; feature ${j} of row ${i} is ${v}`,
           );
         }

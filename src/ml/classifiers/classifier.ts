@@ -1,7 +1,8 @@
 // The common interface of the ranker's classifiers. Every classifier L2-normalises its input rows both in fit
 // and in predict (the published code normalised only at fit, so its test-time features lived on another
 // scale than the training ones).
-import { argmaxRows, checkLabels, checkMatrix, l2NormalizeRows, RankerInputError } from './matrix';
+import { withDefaults } from '../options';
+import { argmaxRows, checkLabels, checkMatrix, l2NormalizeRows, ClassifierInputError } from './matrix';
 
 export interface ClassifierJSON {
   type: string;
@@ -22,14 +23,20 @@ export interface ProbabilisticClassifier extends Classifier {
   predictProba(X: Float32Array, n: number, d: number): Float64Array;
 }
 
-export abstract class BaseClassifier implements Classifier {
+export abstract class BaseClassifier<O extends object = object> implements Classifier {
   abstract readonly type: string;
+  /** Every option, the defaults merged under the caller's (stored in the model's JSON). */
+  readonly options: Required<O>;
   numClasses = 0;
   d = 0;
 
+  constructor(defaults: Required<O>, options: O) {
+    this.options = withDefaults(defaults, options);
+  }
+
   fit(X: Float32Array, n: number, d: number, y: Int32Array | number[], numClasses: number): this {
     checkMatrix(X, n, d);
-    if (n === 0) throw new RankerInputError(`${this.type}: cannot fit on 0 rows`);
+    if (n === 0) throw new ClassifierInputError(`${this.type}: cannot fit on 0 rows`);
     const labels = checkLabels(y, n, numClasses);
     this.numClasses = numClasses;
     this.d = d;
@@ -44,10 +51,10 @@ export abstract class BaseClassifier implements Classifier {
 
   /** Checks the shape against the fitted one and L2-normalises the rows. */
   protected prepare(X: Float32Array, n: number, d: number): Float32Array {
-    if (this.d === 0) throw new RankerInputError(`${this.type}: predict called before fit`);
+    if (this.d === 0) throw new ClassifierInputError(`${this.type}: predict called before fit`);
     checkMatrix(X, n, d);
     if (d !== this.d) {
-      throw new RankerInputError(
+      throw new ClassifierInputError(
         `${this.type} was fitted on ${this.d} features but got ${d}; use the same feature kind`,
       );
     }
@@ -65,7 +72,7 @@ export abstract class BaseClassifier implements Classifier {
   }
 
   /** `model` with the fitted shape of `json` (its type checked): each subclass's fromJSON then loads its state. */
-  protected static restored<C extends BaseClassifier>(model: C, json: ClassifierJSON): C {
+  protected static restored<C extends BaseClassifier<object>>(model: C, json: ClassifierJSON): C {
     checkJSONType(json, model.type);
     model.numClasses = json.numClasses;
     model.d = json.d;
@@ -74,7 +81,10 @@ export abstract class BaseClassifier implements Classifier {
 }
 
 /** A classifier whose scores turn into class probabilities (as they are, by default). */
-export abstract class ProbabilisticBaseClassifier extends BaseClassifier implements ProbabilisticClassifier {
+export abstract class ProbabilisticBaseClassifier<O extends object = object>
+  extends BaseClassifier<O>
+  implements ProbabilisticClassifier
+{
   predictProba(X: Float32Array, n: number, d: number): Float64Array {
     return this.probabilities(this.scores(this.prepare(X, n, d), n), n);
   }
@@ -86,6 +96,6 @@ export abstract class ProbabilisticBaseClassifier extends BaseClassifier impleme
 
 export function checkJSONType(json: ClassifierJSON, type: string): void {
   if (!json || json.type !== type) {
-    throw new RankerInputError(`expected a '${type}' model JSON, got '${json?.type}'`);
+    throw new ClassifierInputError(`expected a '${type}' model JSON, got '${json?.type}'`);
   }
 }

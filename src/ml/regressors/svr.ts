@@ -2,7 +2,7 @@
  * ε-SVR solved by SMO with second-order working-set selection (Fan, Chen & Lin 2005) — the libsvm algorithm
  * scikit-learn's SVR wraps — over a precomputed kernel matrix (fine up to a few thousand rows).
  */
-import { StandardisedRegressor, type RegressorJSON } from './base';
+import { StandardisedRegressor, type RegressorJSON } from './regressor';
 import { seededRandom, type DenseMatrix } from './matrix';
 
 export type SvrKernel = 'rbf' | 'linear' | 'poly';
@@ -46,6 +46,17 @@ function sampleRows(X: DenseMatrix, y: Float64Array, max: number): { X: DenseMat
   return { X: { data, rows: max, cols: X.cols }, y: Float64Array.from(keep, (r) => y[r]) };
 }
 
+const DEFAULTS: SvrParams = {
+  kernel: 'rbf',
+  C: 1,
+  epsilon: 0.1,
+  gamma: 'scale',
+  degree: 3,
+  coef0: 0,
+  tol: 1e-3,
+  maxRows: 6000,
+};
+
 export class SvrRegressor extends StandardisedRegressor<SvrParams, SvrState> {
   readonly kind = 'svr' as const;
   private gamma = 1;
@@ -55,16 +66,7 @@ export class SvrRegressor extends StandardisedRegressor<SvrParams, SvrState> {
   private intercept = 0;
 
   constructor(p: Partial<SvrParams> = {}) {
-    super({
-      kernel: p.kernel ?? 'rbf',
-      C: p.C ?? 1,
-      epsilon: p.epsilon ?? 0.1,
-      gamma: p.gamma ?? 'scale',
-      degree: p.degree ?? 3,
-      coef0: p.coef0 ?? 0,
-      tol: p.tol ?? 1e-3,
-      maxRows: p.maxRows ?? 6000,
-    });
+    super(DEFAULTS, p);
     if (!(this.params.maxRows >= 2))
       throw new RangeError(`SVR maxRows must be ≥ 2, got ${this.params.maxRows}`);
     if (!(this.params.C > 0)) throw new RangeError(`SVR C must be > 0, got ${this.params.C}`);

@@ -1,27 +1,16 @@
 // Multiclass gradient-boosted trees with the softmax loss: each round fits one regression tree per class to the
-// gradient g = p - y with Newton leaves -G/(H+λ) (xgboost's formulation), on histogram trees (binnedTrees.ts).
-// Chosen over ml-xgboost and over boosting ml-cart trees; measurements and reasons in README.md.
-import { softmaxRows } from '../ml/softmax';
+// gradient g = p - y with Newton leaves -G/(H+λ) (xgboost's formulation), on histogram trees (histogram-trees.ts).
+// Chosen over ml-xgboost and over boosting ml-cart trees; measurements and reasons in src/ml/README.md.
+import { shuffle } from '../../random';
+import type { SeededOptions } from '../options';
+import { softmaxRows } from '../softmax';
 import { ProbabilisticBaseClassifier, type ClassifierJSON } from './classifier';
-import {
-  binFeatures,
-  growTree,
-  leafIndex,
-  treeFromJSON,
-  treeToJSON,
-  type FlatTree,
-  type FlatTreeJSON,
-} from './binnedTrees';
-import {
-  decodeF64,
-  encodeArray,
-  makeRng,
-  RankerInputError,
-  shuffleInPlace,
-  type EncodedArray,
-} from './matrix';
+import { binFeatures, growTree, leafIndex, treeFromJSON, treeToJSON } from './histogram-trees';
+import type { FlatTree, FlatTreeJSON } from './histogram-trees';
+import { decodeF64, encodeArray, makeRng, ClassifierInputError } from './matrix';
+import type { EncodedArray } from './matrix';
 
-export interface GradientBoostingOptions {
+export interface GradientBoostingOptions extends SeededOptions {
   nRounds?: number;
   learningRate?: number;
   maxDepth?: number;
@@ -33,29 +22,28 @@ export interface GradientBoostingOptions {
   /** L2 regularisation of leaf values */
   lambda?: number;
   maxBins?: number;
-  seed?: number;
 }
 
-export class GradientBoostedTrees extends ProbabilisticBaseClassifier {
+const DEFAULTS: Required<GradientBoostingOptions> = {
+  nRounds: 250,
+  learningRate: 0.1,
+  maxDepth: 3,
+  minSamplesLeaf: 1,
+  subsample: 1,
+  colsample: 1,
+  lambda: 1,
+  maxBins: 64,
+  seed: 1,
+};
+
+export class GradientBoostedTrees extends ProbabilisticBaseClassifier<GradientBoostingOptions> {
   readonly type = 'gradient-boosting';
-  readonly options: Required<GradientBoostingOptions>;
   /** trees[round * numClasses + class] */
   trees: FlatTree[] = [];
   initScore: Float64Array = new Float64Array(0);
 
   constructor(options: GradientBoostingOptions = {}) {
-    super();
-    this.options = {
-      nRounds: options.nRounds ?? 250,
-      learningRate: options.learningRate ?? 0.1,
-      maxDepth: options.maxDepth ?? 3,
-      minSamplesLeaf: options.minSamplesLeaf ?? 1,
-      subsample: options.subsample ?? 1,
-      colsample: options.colsample ?? 1,
-      lambda: options.lambda ?? 1,
-      maxBins: options.maxBins ?? 64,
-      seed: options.seed ?? 1,
-    };
+    super(DEFAULTS, options);
     const o = this.options;
     const ok =
       o.nRounds >= 1 &&
@@ -69,7 +57,7 @@ export class GradientBoostedTrees extends ProbabilisticBaseClassifier {
       o.lambda >= 0 &&
       o.maxBins >= 2 &&
       o.maxBins <= 256;
-    if (!ok) throw new RankerInputError(`gradient-boosting: invalid options ${JSON.stringify(o)}`);
+    if (!ok) throw new ClassifierInputError(`gradient-boosting: invalid options ${JSON.stringify(o)}`);
   }
 
   protected fitNormalized(X: Float32Array, n: number, d: number, y: Int32Array): void {
@@ -91,7 +79,7 @@ export class GradientBoostedTrees extends ProbabilisticBaseClassifier {
     this.trees = [];
     for (let round = 0; round < o.nRounds; round++) {
       softmaxRows(F, n, k, P);
-      const rows = o.subsample < 1 ? shuffleInPlace(all, rng).slice(0, m) : all;
+      const rows = o.subsample < 1 ? shuffle(all, rng).slice(0, m) : all;
       for (let c = 0; c < k; c++) {
         for (let i = 0; i < n; i++) {
           const p = P[i * k + c];

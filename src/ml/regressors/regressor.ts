@@ -2,6 +2,7 @@
  * Shared shell of every accuracy regressor: validate input, standardise features (stored with the model),
  * delegate to the algorithm on the z-scored matrix, and serialise as { kind, params, scaler, state }.
  */
+import { withDefaults } from '../options';
 import {
   Standardiser,
   toDenseMatrix,
@@ -34,7 +35,12 @@ export abstract class StandardisedRegressor<P, S> implements Regressor {
   abstract readonly kind: RegressorKind;
   protected scaler: Standardiser | null = null;
 
-  constructor(readonly params: P) {}
+  /** Every parameter, the defaults merged under the caller's (stored in the model's JSON). */
+  readonly params: P;
+
+  constructor(defaults: P, params: Partial<P>) {
+    this.params = withDefaults<Partial<P>>(defaults as Required<Partial<P>>, params) as P;
+  }
 
   fit(X: FeatureInput, y: ArrayLike<number>): this {
     const raw = toDenseMatrix(X, { rows: y.length });

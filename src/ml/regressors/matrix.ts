@@ -123,7 +123,7 @@ export class Standardiser {
   }
 }
 
-export { seededRandom } from '../random';
+export { seededRandom } from '../../random';
 
 /** Standard normal draw (Box–Muller) from a uniform generator. */
 export function gaussian(rand: () => number): number {

@@ -1,5 +1,5 @@
 /** Ridge regression in closed form: primal (XᵀX+αI)w = Xᵀy when rows ≥ features, dual otherwise. */
-import { StandardisedRegressor, type RegressorJSON } from './base';
+import { StandardisedRegressor, type RegressorJSON } from './regressor';
 import type { DenseMatrix } from './matrix';
 
 export interface RidgeParams {
@@ -16,7 +16,7 @@ export class RidgeRegressor extends StandardisedRegressor<RidgeParams, RidgeStat
   private intercept = 0;
 
   constructor(params: Partial<RidgeParams> = {}) {
-    super({ alpha: params.alpha ?? 1 });
+    super({ alpha: 1 }, params);
     if (!(this.params.alpha > 0)) throw new RangeError(`ridge alpha must be > 0, got ${this.params.alpha}`);
   }
 

@@ -3,7 +3,7 @@
  * squared loss + L2, as scikit-learn's MLPRegressor; targets are z-scored internally so one learning rate
  * suits any accuracy scale. Plain typed arrays: these nets are small and tfjs start-up would dominate.
  */
-import { StandardisedRegressor, type RegressorJSON } from './base';
+import { StandardisedRegressor, type RegressorJSON } from './regressor';
 import { seededRandom, type DenseMatrix } from './matrix';
 
 export interface MlpParams {
@@ -25,6 +25,17 @@ interface MlpState {
   yScale: number;
 }
 
+const DEFAULTS: MlpParams = {
+  hiddenLayers: [64],
+  learningRate: 1e-3,
+  alpha: 1e-4,
+  batchSize: 64,
+  maxEpochs: 200,
+  tol: 1e-4,
+  patience: 10,
+  seed: 42,
+};
+
 export class MlpRegressor extends StandardisedRegressor<MlpParams, MlpState> {
   readonly kind = 'mlp' as const;
   private W: Float64Array[] = [];
@@ -35,16 +46,7 @@ export class MlpRegressor extends StandardisedRegressor<MlpParams, MlpState> {
   epochsRun = 0;
 
   constructor(p: Partial<MlpParams> = {}) {
-    super({
-      hiddenLayers: p.hiddenLayers ?? [64],
-      learningRate: p.learningRate ?? 1e-3,
-      alpha: p.alpha ?? 1e-4,
-      batchSize: p.batchSize ?? 64,
-      maxEpochs: p.maxEpochs ?? 200,
-      tol: p.tol ?? 1e-4,
-      patience: p.patience ?? 10,
-      seed: p.seed ?? 42,
-    });
+    super(DEFAULTS, p);
   }
 
   protected fitStandardised(X: DenseMatrix, yRaw: Float64Array): void {

@@ -3,7 +3,7 @@
  * subsampling) and Drucker's AdaBoost.R2 (linear loss, weighted bootstrap, weighted-median prediction) —
  * both as scikit-learn's GradientBoostingRegressor / AdaBoostRegressor define them.
  */
-import { StandardisedRegressor, type RegressorJSON } from './base';
+import { StandardisedRegressor, type RegressorJSON } from './regressor';
 import { seededRandom, type DenseMatrix } from './matrix';
 import { RegressionTree, sortColumns, type TreeJSON } from './tree';
 
@@ -22,21 +22,23 @@ interface GbState {
   trees: TreeJSON[];
 }
 
+const GRADIENT_BOOSTING_DEFAULTS: GradientBoostingParams = {
+  nEstimators: 100,
+  learningRate: 0.1,
+  maxDepth: 3,
+  minSamplesLeaf: 1,
+  subsample: 1,
+  maxFeatures: 1,
+  seed: 42,
+};
+
 export class GradientBoostingRegressor extends StandardisedRegressor<GradientBoostingParams, GbState> {
   readonly kind = 'gradient-boosting' as const;
   private init = 0;
   private trees: RegressionTree[] = [];
 
   constructor(p: Partial<GradientBoostingParams> = {}) {
-    super({
-      nEstimators: p.nEstimators ?? 100,
-      learningRate: p.learningRate ?? 0.1,
-      maxDepth: p.maxDepth ?? 3,
-      minSamplesLeaf: p.minSamplesLeaf ?? 1,
-      subsample: p.subsample ?? 1,
-      maxFeatures: p.maxFeatures ?? 1,
-      seed: p.seed ?? 42,
-    });
+    super(GRADIENT_BOOSTING_DEFAULTS, p);
     if (!(this.params.learningRate > 0)) throw new RangeError('gradient boosting needs learningRate > 0');
   }
 
@@ -116,19 +118,21 @@ interface AdaState {
   estimatorWeights: number[];
 }
 
+const ADABOOST_DEFAULTS: AdaBoostParams = {
+  nEstimators: 50,
+  learningRate: 1,
+  maxDepth: 3,
+  maxFeatures: 1,
+  seed: 42,
+};
+
 export class AdaBoostRegressor extends StandardisedRegressor<AdaBoostParams, AdaState> {
   readonly kind = 'adaboost' as const;
   private trees: RegressionTree[] = [];
   private estimatorWeights: number[] = [];
 
   constructor(p: Partial<AdaBoostParams> = {}) {
-    super({
-      nEstimators: p.nEstimators ?? 50,
-      learningRate: p.learningRate ?? 1,
-      maxDepth: p.maxDepth ?? 3,
-      maxFeatures: p.maxFeatures ?? 1,
-      seed: p.seed ?? 42,
-    });
+    super(ADABOOST_DEFAULTS, p);
     if (!(this.params.learningRate > 0)) throw new RangeError('AdaBoost needs learningRate > 0');
   }
 

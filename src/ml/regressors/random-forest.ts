@@ -1,5 +1,5 @@
 /** Random forest regression: bootstrap rows per tree, a random feature subset per split, mean of the trees. */
-import { StandardisedRegressor, type RegressorJSON } from './base';
+import { StandardisedRegressor, type RegressorJSON } from './regressor';
 import { seededRandom, type DenseMatrix } from './matrix';
 import { RegressionTree, sortColumns, type TreeJSON } from './tree';
 
@@ -16,18 +16,20 @@ interface ForestState {
   trees: TreeJSON[];
 }
 
+const DEFAULTS: RandomForestParams = {
+  nEstimators: 100,
+  maxDepth: null,
+  minSamplesLeaf: 1,
+  maxFeatures: 1 / 3,
+  seed: 42,
+};
+
 export class RandomForestRegressor extends StandardisedRegressor<RandomForestParams, ForestState> {
   readonly kind = 'random-forest' as const;
   private trees: RegressionTree[] = [];
 
   constructor(p: Partial<RandomForestParams> = {}) {
-    super({
-      nEstimators: p.nEstimators ?? 100,
-      maxDepth: p.maxDepth ?? null,
-      minSamplesLeaf: p.minSamplesLeaf ?? 1,
-      maxFeatures: p.maxFeatures ?? 1 / 3,
-      seed: p.seed ?? 42,
-    });
+    super(DEFAULTS, p);
     if (!(this.params.nEstimators >= 1)) throw new RangeError('random forest needs nEstimators ≥ 1');
   }
 

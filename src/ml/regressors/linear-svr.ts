@@ -4,7 +4,7 @@
  * value 1). Why not SvrRegressor's linear kernel: that SMO keeps an n² kernel matrix and needed 238 s for one fit
  * on 7,000 paper-size rows; here each pass is one sweep over the rows (seconds), with no row limit.
  */
-import { StandardisedRegressor, type RegressorJSON } from './base';
+import { StandardisedRegressor, type RegressorJSON } from './regressor';
 import { seededRandom, type DenseMatrix } from './matrix';
 
 export interface LinearSvrParams {
@@ -22,6 +22,14 @@ interface LinearSvrState {
   iterations: number;
 }
 
+const DEFAULTS: LinearSvrParams = {
+  C: 1,
+  epsilon: 0.1,
+  tol: 1e-4,
+  maxIter: 1000,
+  seed: 0,
+};
+
 export class LinearSvrRegressor extends StandardisedRegressor<LinearSvrParams, LinearSvrState> {
   readonly kind = 'linear-svr' as const;
   private weights = new Float64Array(0);
@@ -30,13 +38,7 @@ export class LinearSvrRegressor extends StandardisedRegressor<LinearSvrParams, L
   iterations = 0;
 
   constructor(p: Partial<LinearSvrParams> = {}) {
-    super({
-      C: p.C ?? 1,
-      epsilon: p.epsilon ?? 0.1,
-      tol: p.tol ?? 1e-4,
-      maxIter: p.maxIter ?? 1000,
-      seed: p.seed ?? 0,
-    });
+    super(DEFAULTS, p);
     if (!(this.params.C > 0)) throw new RangeError(`linear SVR C must be > 0, got ${this.params.C}`);
     if (!(this.params.epsilon >= 0))
       throw new RangeError(`linear SVR epsilon must be ≥ 0, got ${this.params.epsilon}`);

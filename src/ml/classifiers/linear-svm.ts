@@ -1,34 +1,29 @@
 // Linear SVM, one-vs-rest, hinge loss, trained with Pegasos (Shalev-Shwartz et al. 2007): step 1/(λt) over
 // shuffled epochs. The bias is an extra constant input of 1 so that it is regularised like the weights — an
 // unregularised bias with Pegasos' huge early steps drifts and never recovers.
+import { shuffle } from '../../random';
+import type { SeededOptions } from '../options';
 import { BaseClassifier, type ClassifierJSON } from './classifier';
-import {
-  decodeF64,
-  encodeArray,
-  makeRng,
-  RankerInputError,
-  shuffleInPlace,
-  type EncodedArray,
-} from './matrix';
+import { decodeF64, encodeArray, makeRng, ClassifierInputError } from './matrix';
+import type { EncodedArray } from './matrix';
 
-export interface LinearSvmOptions {
+export interface LinearSvmOptions extends SeededOptions {
   /** regularisation λ of Pegasos (≈ 1/(C·n) in libsvm terms) */
   lambda?: number;
   epochs?: number;
-  seed?: number;
 }
 
-export class LinearSvm extends BaseClassifier {
+const DEFAULTS: Required<LinearSvmOptions> = { lambda: 1e-4, epochs: 20, seed: 1 };
+
+export class LinearSvm extends BaseClassifier<LinearSvmOptions> {
   readonly type = 'linear-svm';
-  readonly options: Required<LinearSvmOptions>;
   /** k×(d+1): weights then bias per class */
   W: Float64Array = new Float64Array(0);
 
   constructor(options: LinearSvmOptions = {}) {
-    super();
-    this.options = { lambda: options.lambda ?? 1e-4, epochs: options.epochs ?? 20, seed: options.seed ?? 1 };
+    super(DEFAULTS, options);
     if (!(this.options.lambda > 0 && this.options.epochs >= 1)) {
-      throw new RankerInputError(
+      throw new ClassifierInputError(
         `linear-svm: invalid options ${JSON.stringify(this.options)} (need λ > 0, epochs ≥ 1)`,
       );
     }
@@ -48,7 +43,7 @@ export class LinearSvm extends BaseClassifier {
       let scale = 1;
       let t = 0;
       for (let e = 0; e < epochs; e++) {
-        shuffleInPlace(order, rng);
+        shuffle(order, rng);
         for (let oi = 0; oi < n; oi++) {
           const i = order[oi];
           t++;

@@ -1,20 +1,14 @@
 // Random forest (Breiman): bootstrap rows, a random sqrt(d) feature subset at every split, gini, probability
 // averaging over trees — sklearn's RandomForestClassifier semantics. The trees are our histogram trees
-// (binnedTrees.ts) because ml-random-forest's ml-cart trees are O(n²) per node: measured here, 5 trees of
+// (histogram-trees.ts) because ml-random-forest's ml-cart trees are O(n²) per node: measured here, 5 trees of
 // depth 25 on 1500×512 rows took 84 s (paper setting of 250 trees ≈ 70 min per member).
+import type { SeededOptions } from '../options';
 import { ProbabilisticBaseClassifier, type ClassifierJSON } from './classifier';
-import {
-  binFeatures,
-  growTree,
-  leafIndex,
-  treeFromJSON,
-  treeToJSON,
-  type FlatTree,
-  type FlatTreeJSON,
-} from './binnedTrees';
-import { makeRng, RankerInputError } from './matrix';
+import { binFeatures, growTree, leafIndex, treeFromJSON, treeToJSON } from './histogram-trees';
+import type { FlatTree, FlatTreeJSON } from './histogram-trees';
+import { makeRng, ClassifierInputError } from './matrix';
 
-export interface RandomForestOptions {
+export interface RandomForestOptions extends SeededOptions {
   nEstimators?: number;
   maxDepth?: number;
   minSamplesLeaf?: number;
@@ -22,24 +16,23 @@ export interface RandomForestOptions {
   maxFeatures?: 'sqrt' | number;
   /** quantile bins per feature for split search (≤ 256) */
   maxBins?: number;
-  seed?: number;
 }
 
-export class RandomForest extends ProbabilisticBaseClassifier {
+const DEFAULTS: Required<RandomForestOptions> = {
+  nEstimators: 250,
+  maxDepth: 25,
+  minSamplesLeaf: 1,
+  maxFeatures: 'sqrt',
+  maxBins: 64,
+  seed: 1,
+};
+
+export class RandomForest extends ProbabilisticBaseClassifier<RandomForestOptions> {
   readonly type = 'random-forest';
-  readonly options: Required<RandomForestOptions>;
   trees: FlatTree[] = [];
 
   constructor(options: RandomForestOptions = {}) {
-    super();
-    this.options = {
-      nEstimators: options.nEstimators ?? 250,
-      maxDepth: options.maxDepth ?? 25,
-      minSamplesLeaf: options.minSamplesLeaf ?? 1,
-      maxFeatures: options.maxFeatures ?? 'sqrt',
-      maxBins: options.maxBins ?? 64,
-      seed: options.seed ?? 1,
-    };
+    super(DEFAULTS, options);
     const o = this.options;
     if (!(
       o.nEstimators >= 1 &&
@@ -48,7 +41,7 @@ export class RandomForest extends ProbabilisticBaseClassifier {
       o.maxBins >= 2 &&
       o.maxBins <= 256
     )) {
-      throw new RankerInputError(
+      throw new ClassifierInputError(
         `random-forest: invalid options ${JSON.stringify(o)} (need ≥1 trees/depth, 2..256 bins)`,
       );
     }

@@ -1,8 +1,8 @@
-// Small helpers shared by the ranker's classifiers: input checks, L2 row normalisation, a seeded RNG and a
-// compact, exact JSON encoding of typed arrays.
+// Small helpers shared by the classifiers: input checks, L2 row normalisation, the seeded RNG and a compact,
+// exact JSON encoding of typed arrays.
 
-export class RankerInputError extends Error {
-  override name = 'RankerInputError';
+export class ClassifierInputError extends Error {
+  override name = 'ClassifierInputError';
 }
 
 /** Row-major n×d matrix of float32 features. */
@@ -14,12 +14,12 @@ export interface FeatureMatrix {
 
 export function checkMatrix(X: Float32Array, n: number, d: number, what = 'X'): void {
   if (!(X instanceof Float32Array))
-    throw new RankerInputError(`${what} must be a Float32Array (row-major n×d)`);
+    throw new ClassifierInputError(`${what} must be a Float32Array (row-major n×d)`);
   if (!Number.isInteger(n) || !Number.isInteger(d) || n < 0 || d <= 0) {
-    throw new RankerInputError(`${what}: n=${n}, d=${d} must be non-negative integers with d > 0`);
+    throw new ClassifierInputError(`${what}: n=${n}, d=${d} must be non-negative integers with d > 0`);
   }
   if (X.length !== n * d) {
-    throw new RankerInputError(
+    throw new ClassifierInputError(
       `${what} has ${X.length} values but n×d = ${n}×${d} = ${n * d}; pass the real shape`,
     );
   }
@@ -27,15 +27,15 @@ export function checkMatrix(X: Float32Array, n: number, d: number, what = 'X'): 
 
 export function checkLabels(y: ArrayLike<number>, n: number, numClasses: number): Int32Array {
   if (y.length !== n)
-    throw new RankerInputError(`y has ${y.length} labels for ${n} rows; give one label per row`);
+    throw new ClassifierInputError(`y has ${y.length} labels for ${n} rows; give one label per row`);
   if (!Number.isInteger(numClasses) || numClasses < 2) {
-    throw new RankerInputError(`numClasses=${numClasses}: a classifier needs at least 2 classes`);
+    throw new ClassifierInputError(`numClasses=${numClasses}: a classifier needs at least 2 classes`);
   }
   const out = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     const c = y[i];
     if (!Number.isInteger(c) || c < 0 || c >= numClasses) {
-      throw new RankerInputError(
+      throw new ClassifierInputError(
         `label y[${i}]=${c} is not an integer in [0, ${numClasses}); relabel classes 0..k-1`,
       );
     }
@@ -51,7 +51,8 @@ export function l2NormalizeRows(X: Float32Array, n: number, d: number): Float32A
     const o = i * d;
     let s = 0;
     for (let j = 0; j < d; j++) s += X[o + j] * X[o + j];
-    if (!Number.isFinite(s)) throw new RankerInputError(`row ${i} of the features contains NaN or Infinity`);
+    if (!Number.isFinite(s))
+      throw new ClassifierInputError(`row ${i} of the features contains NaN or Infinity`);
     const inv = s > 0 ? 1 / Math.sqrt(s) : 0;
     for (let j = 0; j < d; j++) out[o + j] = X[o + j] * inv;
   }
@@ -76,17 +77,7 @@ export function argmaxRows(P: Float64Array | Float32Array, n: number, k: number)
 }
 
 /** Bootstrap draws and SGD order come from the one seeded stream (src/random.ts). */
-export { seededRandom as makeRng } from '../random';
-
-export function shuffleInPlace(a: Int32Array, rng: () => number): Int32Array {
-  for (let i = a.length - 1; i > 0; i--) {
-    const j = Math.floor(rng() * (i + 1));
-    const t = a[i];
-    a[i] = a[j];
-    a[j] = t;
-  }
-  return a;
-}
+export { seededRandom as makeRng } from '../../random';
 
 // Typed arrays are stored as base64 of their bytes: exact (predictions survive a round trip bit for bit)
 // and ~4× smaller than number lists for the MLP's weights.
@@ -102,7 +93,9 @@ export function encodeArray(a: Float32Array | Float64Array | Int32Array): Encode
 
 function decode(e: EncodedArray, dtype: EncodedArray['dtype']): ArrayBuffer {
   if (!e || e.dtype !== dtype || typeof e.b64 !== 'string') {
-    throw new RankerInputError(`model JSON: expected an encoded ${dtype} array; the model file is damaged`);
+    throw new ClassifierInputError(
+      `model JSON: expected an encoded ${dtype} array; the model file is damaged`,
+    );
   }
   const buf = Buffer.from(e.b64, 'base64');
   return buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer;
