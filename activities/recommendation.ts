@@ -20,6 +20,7 @@ import type { EvaluationEvent, RepositoryData } from './thread-tasks';
 import {
   defaultRegressorKind,
   evaluationParts,
+  headline,
   scoredEvaluationParts,
   type EvaluationPart,
   type EvaluationPartResult,
@@ -300,20 +301,6 @@ export function recommendationActivities({ store }: ActivityDeps) {
       await putJSON(store, BUILD_POINTER, record);
       return { key: BUILD_POINTER };
     },
-  };
-}
-
-/** The numbers a build prints and a schedule's run shows: the means of the honest protocol. */
-export function headline(s: EvaluationSummary): Record<string, number> {
-  return {
-    kendall: s.loo.mean.kendall,
-    spearman: s.loo.mean.spearman,
-    mae: s.loo.mean.mae,
-    regret: s.loo.mean.regret,
-    hitAt3: s.loo.mean.hitAt3,
-    table1Kendall: s.table1.mean.kendall,
-    rows: s.rows,
-    ...(s.similarity ? { familyHitRate: s.similarity.familyHitRate } : {}),
   };
 }
 

@@ -16,11 +16,10 @@ import {
   analyze,
   ArchitectureError,
   canonicalHash,
-  InvalidArchitectureError,
+  headLayerIds,
   parseSpec,
-  resolveInputs,
-  sinks,
   UnknownZooModelError,
+  withClasses,
   zooModel,
   type ArchitectureSpec,
 } from '../src/arch';
@@ -59,39 +58,6 @@ export { trainingKeys };
 export type { ResolvedModel, ResolvedPair, TrainModelResult } from './training-types';
 import type { ResolvedModel, ResolvedPair, TrainModelResult } from './training-types';
 import { jsonHash } from '../src/content-hash';
-
-const HAS_WEIGHTS = new Set(['Dense', 'Convolution2D']);
-
-/** The classifier head: the last Dense/Convolution2D on the path to the output (plus weighted layers after it). */
-export function headLayerIds(spec: ArchitectureSpec): string[] {
-  const inputs = resolveInputs(spec);
-  const ids: string[] = [];
-  for (let i = sinks(inputs)[0]; i >= 0; i = inputs[i][0] ?? -1) {
-    ids.push(spec.layers[i].id);
-    if (HAS_WEIGHTS.has(spec.layers[i].type)) return ids;
-  }
-  throw new InvalidArchitectureError('the model has no Dense or Convolution2D head to replace');
-}
-
-/** The same architecture with a head for `classes` outputs (input kept), validated. */
-export function withClasses(spec: ArchitectureSpec, classes: number): ArchitectureSpec {
-  if (spec.classes === classes) return spec;
-  const headId = headLayerIds(spec).at(-1)!;
-  const layers = spec.layers.map((l) => {
-    if (l.id !== headId) return l;
-    const p = l.params as { units?: number; filters?: number };
-    const width = l.type === 'Dense' ? p.units : p.filters;
-    if (width !== spec.classes) {
-      throw new InvalidArchitectureError(
-        `cannot re-target '${spec.name ?? 'model'}' to ${classes} classes: its head '${l.id}' has ${width} outputs, not ${spec.classes}`,
-      );
-    }
-    return { ...l, params: l.type === 'Dense' ? { ...p, units: classes } : { ...p, filters: classes } };
-  }) as ArchitectureSpec['layers'];
-  const out = { ...spec, classes, layers };
-  analyze(out);
-  return out;
-}
 
 const modelFiles = new Map<string, Promise<Map<string, ArchitectureSpec>>>();
 

@@ -15,7 +15,8 @@ import { withHeartbeats, type ActivityDeps } from './context';
 import type { TransferabilityJob } from './thread-tasks';
 import { runTask } from './threads';
 import { readResults } from './recommendation';
-import { manifestOf, preparedSplit, withClasses, type DerivedVersion } from './training';
+import { manifestOf, preparedSplit, type DerivedVersion } from './training';
+import { withClasses } from '../src/arch';
 
 export interface ScoreTransferabilityInput {
   resultsKey: string;

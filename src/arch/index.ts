@@ -9,6 +9,7 @@
  *   Shapes      inferShapes(spec) (output shape per layer), countParams(spec), countFlops(spec),
  *               analyze(spec) (all three at once), validityError(spec) → reason | null
  *   Identity    canonicalHash(spec) — equal for specs that build the same network
+ *   Head        headLayerIds(spec) (what fine-tuning replaces), withClasses(spec, classes) (re-targeted, validated)
  *   Zoo         ZOO (names), ZOO_ENTRIES, zooModel(name, input?, classes?)
  *   Words       describeArchitecture(spec, zooName?) → family, description, depth (weight layers), params, FLOPs
  *   Generator   generateModels({seed, count, input, classes, unkProb?, unkCopies?}) → GeneratedModel[]
@@ -25,6 +26,7 @@
  * InvalidArchitectureError) with a one-line message naming the JSON path or layer and the reason.
  */
 export * from './spec';
+export { headLayerIds, withClasses } from './head';
 export { ArchitectureError, toSentences, resolveInputs, paths, sinks, layerTokens, MAX_PATHS } from './graph';
 export { parseSpec, SpecValidationError, ARCHITECTURE_SCHEMA, jsonPath } from './validate';
 export { tokenFor, vocabulary, UNK, HEAD_CLASS_COUNTS } from './tokens';

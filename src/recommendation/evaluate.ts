@@ -60,6 +60,20 @@ export interface EvaluationSummary {
   lawRecovery?: LawRecovery;
 }
 
+/** The numbers a build prints and a schedule's run shows: the means of the honest protocol. */
+export function headline(s: EvaluationSummary): Record<string, number> {
+  return {
+    kendall: s.loo.mean.kendall,
+    spearman: s.loo.mean.spearman,
+    mae: s.loo.mean.mae,
+    regret: s.loo.mean.regret,
+    hitAt3: s.loo.mean.hitAt3,
+    table1Kendall: s.table1.mean.kendall,
+    rows: s.rows,
+    ...(s.similarity ? { familyHitRate: s.similarity.familyHitRate } : {}),
+  };
+}
+
 /**
  * One independent piece of the evaluation: a regressor of the 80/20 split, or one held-out dataset of a
  * leave-one-out protocol. At paper size each is minutes of regressor fits, so the activity runs them on parallel

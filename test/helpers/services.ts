@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before } from 'node:test';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { Connection } from '@temporalio/client';
 import { findTool } from '../../infra/tools';
 import { portOpen } from '../../infra/temporal';
 
@@ -283,50 +284,89 @@ export interface TemporalDevServer {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-/** A private `temporal server start-dev` on free ports with its own database and DLREC_HOME. */
+/**
+ * A private `temporal server start-dev` on free ports with its own database and DLREC_HOME, returned once its
+ * frontend answers a gRPC call (an open port alone is not yet a serving server on a loaded machine). A server
+ * that exits at start (e.g. another process took a port between freePort() and its bind) is started again on
+ * new ports.
+ */
 export async function startTemporalServer(home?: string): Promise<TemporalDevServer> {
   const bin = requireTool('temporal');
   const dir = home ?? mkdtempSync(path.join(os.tmpdir(), 'dlrec-home-'));
-  const grpcPort = await freePort();
-  const uiPort = await freePort();
   const dbFile = path.join(dir, 'temporal.db');
-  const child = spawn(
-    bin,
-    [
-      'server',
-      'start-dev',
-      '--db-filename',
+  for (let attempt = 1; ; attempt++) {
+    const grpcPort = await freePort();
+    const uiPort = await freePort();
+    const child = spawn(
+      bin,
+      [
+        'server',
+        'start-dev',
+        '--db-filename',
+        dbFile,
+        '--ip',
+        '127.0.0.1',
+        '--port',
+        String(grpcPort),
+        '--ui-port',
+        String(uiPort),
+        '--headless',
+        '--log-level',
+        'error',
+        '--search-attribute',
+        'DlrecProfile=Keyword',
+        '--search-attribute',
+        'DlrecStage=Keyword',
+      ],
+      { stdio: 'ignore' },
+    );
+    const address = `127.0.0.1:${grpcPort}`;
+    try {
+      await waitForPort(grpcPort, child, 'temporal dev server');
+      await waitForFrontend(address, child);
+    } catch (e) {
+      child.kill('SIGKILL');
+      if (attempt < 3 && child.exitCode !== null) continue;
+      throw e;
+    }
+    return {
+      address,
+      grpcPort,
+      uiPort,
       dbFile,
-      '--ip',
-      '127.0.0.1',
-      '--port',
-      String(grpcPort),
-      '--ui-port',
-      String(uiPort),
-      '--headless',
-      '--log-level',
-      'error',
-      '--search-attribute',
-      'DlrecProfile=Keyword',
-      '--search-attribute',
-      'DlrecStage=Keyword',
-    ],
-    { stdio: 'ignore' },
+      home: dir,
+      async stop(signal = 'SIGTERM') {
+        child.kill(signal);
+        await new Promise((r) =>
+          child.exitCode !== null || child.signalCode ? r(null) : child.once('exit', r),
+        );
+      },
+    };
+  }
+}
+
+/** Waits until the server at `address` answers GetSystemInfo (60 s at most, or until it exits). */
+async function waitForFrontend(address: string, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`temporal dev server exited with code ${child.exitCode}`);
+    try {
+      const connection = await Connection.connect({ address, connectTimeout: 5_000 });
+      try {
+        await connection.workflowService.getSystemInfo({});
+        return;
+      } finally {
+        await connection.close();
+      }
+    } catch (e) {
+      last = e;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  throw new Error(
+    `temporal dev server at ${address} did not answer in ${timeoutMs / 1000}s: ${String(last)}`,
   );
-  await waitForPort(grpcPort, child, 'temporal dev server');
-  return {
-    address: `127.0.0.1:${grpcPort}`,
-    grpcPort,
-    uiPort,
-    dbFile,
-    home: dir,
-    async stop(signal = 'SIGTERM') {
-      child.kill(signal);
-      await new Promise((r) =>
-        child.exitCode !== null || child.signalCode ? r(null) : child.once('exit', r),
-      );
-    },
-  };
 }
 
 /**
