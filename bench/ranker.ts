@@ -6,7 +6,7 @@
  * including feature extraction). With `--profile paper` and the reference venv, scikit-learn fits the same
  * shapes in the same run (`fitRatio`; `--no-reference` skips it). `--compare-gbt` also times the gradient-boosting
  * candidates (ml-xgboost, boosting over ml-cart, our histogram trees) and the random forests (ml-random-forest,
- * our histogram forest) on one member-sized problem; see src/ranker/README.md.
+ * our histogram forest) on one member-sized problem; see src/ml/README.md.
  */
 import { performance } from 'node:perf_hooks';
 import { makeRng, type FeatureMatrix } from '../src/ml/classifiers/matrix';
@@ -123,7 +123,7 @@ async function compareGradientBoosting(rows: number, d: number, k: number): Prom
     note: `${rounds}×${k} trees at ${sub} rows ≈ ${Math.round(oneTree * rounds * k)} s; cost grows with rows²`,
   };
   // Random forests on the same problem: ml-random-forest (ml-cart trees) against the histogram forest, 5 trees of
-  // depth 25 on 5 % of the features (src/ranker/README.md's measurement).
+  // depth 25 on 5 % of the features (src/ml/README.md's measurement).
   const { RandomForestClassifier } = require('ml-random-forest') as {
     RandomForestClassifier: new (o: object) => {
       train(x: number[][], y: number[]): void;

@@ -1,7 +1,3 @@
-/**
- * The one seeded random stream of dlrec: mulberry32, whose whole state is one uint32 — the same seed gives the same
- * stream on every machine, and a checkpoint stores `state` to resume a run bit for bit. Math.random cannot be seeded.
- */
 /** In-place Fisher–Yates shuffle of an array or typed array, driven by `rand` (uniform in [0, 1)). */
 export function shuffle<A extends { length: number; [i: number]: unknown }>(items: A, rand: () => number): A {
   for (let i = items.length - 1; i > 0; i--) {
@@ -13,6 +9,10 @@ export function shuffle<A extends { length: number; [i: number]: unknown }>(item
   return items;
 }
 
+/**
+ * The one seeded random stream of dlrec: mulberry32, whose whole state is one uint32 — the same seed gives the same
+ * stream on every machine, and a checkpoint stores `state` to resume a run bit for bit. Math.random cannot be seeded.
+ */
 export class SeededRandom {
   state: number;
 

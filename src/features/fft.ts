@@ -10,13 +10,6 @@
  * inverse transforms skip the permutation. `transformLines` / `transformLinesOf` do many rows or columns
  * of a matrix per call, loading each butterfly's twiddles once for all of them.
  */
-/** Lines of a matrix transformed together: line l is the elements starts[l] + step·j, j = 0..n-1, l < count. */
-export interface Lines {
-  starts: Int32Array;
-  count: number;
-  step: number;
-}
-
 export class ComplexTransform {
   readonly pow2: boolean;
   /** Bit reversal (identity for the DFT fallback): position i holds element rev[i] of the natural order. */
@@ -362,4 +355,11 @@ export class ComplexTransform {
       im[off + k] = outIm[k];
     }
   }
+}
+
+/** Lines of a matrix transformed together: line l is the elements starts[l] + step·j, j = 0..n-1, l < count. */
+export interface Lines {
+  starts: Int32Array;
+  count: number;
+  step: number;
 }

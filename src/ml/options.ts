@@ -5,8 +5,11 @@
  */
 export function withDefaults<O extends object>(defaults: Required<O>, options: O): Required<O> {
   const out = {} as Required<O>;
-  for (const key of Object.keys(defaults) as (keyof O)[])
-    out[key] = (options[key] ?? defaults[key]) as Required<O>[keyof O];
+  for (const key of Object.keys(defaults) as (keyof O)[]) {
+    const value = options[key] ?? defaults[key];
+    // an array default (e.g. hidden layer sizes) is copied, so no two models share one
+    out[key] = (Array.isArray(value) ? [...value] : value) as Required<O>[keyof O];
+  }
   return out;
 }
 

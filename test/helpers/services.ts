@@ -29,7 +29,8 @@ async function waitForPort(
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${what} exited with code ${child.exitCode}`);
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`${what} exited (${child.exitCode ?? child.signalCode})`);
     if (await portOpen('127.0.0.1', port)) return;
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -295,8 +296,7 @@ export async function startTemporalServer(home?: string): Promise<TemporalDevSer
   const dir = home ?? mkdtempSync(path.join(os.tmpdir(), 'dlrec-home-'));
   const dbFile = path.join(dir, 'temporal.db');
   for (let attempt = 1; ; attempt++) {
-    const grpcPort = await freePort();
-    const uiPort = await freePort();
+    const [grpcPort, uiPort] = await freePorts(2);
     const child = spawn(
       bin,
       [
@@ -321,12 +321,16 @@ export async function startTemporalServer(home?: string): Promise<TemporalDevSer
       { stdio: 'ignore' },
     );
     const address = `127.0.0.1:${grpcPort}`;
+    const exited = () => child.exitCode !== null || child.signalCode !== null;
     try {
       await waitForPort(grpcPort, child, 'temporal dev server');
       await waitForFrontend(address, child);
+      // a frontend that answers while our server has exited is another process's on that port
+      if (exited()) throw new Error(`temporal dev server exited at start (port ${grpcPort} was taken)`);
     } catch (e) {
+      const retry = attempt < 3 && exited();
       child.kill('SIGKILL');
-      if (attempt < 3 && child.exitCode !== null) continue;
+      if (retry) continue;
       throw e;
     }
     return {
@@ -345,20 +349,20 @@ export async function startTemporalServer(home?: string): Promise<TemporalDevSer
   }
 }
 
-/** Waits until the server at `address` answers GetSystemInfo (60 s at most, or until it exits). */
+/**
+ * Waits until the server at `address` answers (Connection.connect calls GetSystemInfo within its connectTimeout):
+ * 60 s at most, or until the server exits.
+ */
 async function waitForFrontend(address: string, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`temporal dev server exited with code ${child.exitCode}`);
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`temporal dev server exited (${child.exitCode ?? child.signalCode})`);
     try {
       const connection = await Connection.connect({ address, connectTimeout: 5_000 });
-      try {
-        await connection.workflowService.getSystemInfo({});
-        return;
-      } finally {
-        await connection.close();
-      }
+      await connection.close();
+      return;
     } catch (e) {
       last = e;
       await new Promise((r) => setTimeout(r, 250));
