@@ -9,14 +9,13 @@
  * transferability/<hash>.partial.json holds the scores so far, so a retry continues where it stopped.
  */
 import { getJSON, putJSON, type ArtifactStore } from '../infra/store';
-import { parseSpec, type ArchitectureSpec } from '../src/arch';
+import { parseSpec, withClasses, type ArchitectureSpec } from '../src/arch';
 import type { TransferabilityScores } from '../src/transferability';
 import { withHeartbeats, type ActivityDeps } from './context';
 import type { TransferabilityJob } from './thread-tasks';
 import { runTask } from './threads';
 import { readResults } from './recommendation';
 import { manifestOf, preparedSplit, type DerivedVersion } from './training';
-import { withClasses } from '../src/arch';
 
 export interface ScoreTransferabilityInput {
   resultsKey: string;

@@ -9,7 +9,8 @@
  * our histogram forest) on one member-sized problem; see src/ml/README.md.
  */
 import { performance } from 'node:perf_hooks';
-import { makeRng, type FeatureMatrix } from '../src/ml/classifiers/matrix';
+import type { FeatureMatrix } from '../src/ml/classifiers/matrix';
+import { seededRandom } from '../src/random';
 import { DatasetSimilarityRanker } from '../src/ranker/ranker';
 import { stackTrainingData, type DatasetFeatures } from '../src/ranker/leaveOneOut';
 import { GradientBoostedTrees } from '../src/ml/classifiers/gradient-boosting';
@@ -22,7 +23,7 @@ const FEATURE_DIMS: Record<string, number> = { gist: 512, daisy: 224, lbp: 18, h
 
 /** Datasets whose features scatter (strongly: neighbours overlap) around a dataset-specific non-negative mean. */
 function syntheticRepository(datasets: number, perDataset: number, seed: number): DatasetFeatures[] {
-  const rng = makeRng(seed);
+  const rng = seededRandom(seed);
   const means = Array.from({ length: datasets }, () =>
     Object.fromEntries(
       Object.entries(FEATURE_DIMS).map(([k, d]) => [k, Float32Array.from({ length: d }, () => rng())]),
@@ -49,7 +50,7 @@ function sample(
 const seconds = (t0: number): number => Math.round((performance.now() - t0) * 1e1) / 1e4;
 
 async function compareGradientBoosting(rows: number, d: number, k: number): Promise<Record<string, unknown>> {
-  const rng = makeRng(11);
+  const rng = seededRandom(11);
   const means = Array.from({ length: k }, () => Float32Array.from({ length: d }, () => rng()));
   const X = new Float32Array(rows * d);
   const y = new Int32Array(rows);

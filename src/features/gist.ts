@@ -30,7 +30,7 @@ const GABOR_CUTOFF = 1e-12;
 interface GaborFilter {
   transfer: Float64Array; // h × w, at bit-reversed positions like the spectrum
   columnsFirst: boolean;
-  lines: Int32Array; // start offsets of the spectrum lines (columns or rows) where G is non-zero
+  lines: Lines; // the spectrum lines (columns or rows) where G is non-zero, with their step
   zeroLines: Int32Array; // start offsets of the other lines
 }
 
@@ -76,8 +76,14 @@ export class GistFeature implements ImageFeature {
     this.workIm = new Float64Array(h * w);
     this.lineRe = new Float64Array(Math.max(h, w));
     this.lineIm = new Float64Array(Math.max(h, w));
-    this.rows = { starts: Int32Array.from({ length: h }, (_, r) => r * w), count: h, step: 1 };
-    this.cols = { starts: Int32Array.from({ length: w }, (_, c) => c), count: w, step: w };
+    this.rows = lineSet(
+      Int32Array.from({ length: h }, (_, r) => r * w),
+      1,
+    );
+    this.cols = lineSet(
+      Int32Array.from({ length: w }, (_, c) => c),
+      w,
+    );
     this.buildFilters();
 
     this.rowBlock = new Int32Array(h);
@@ -143,7 +149,10 @@ export class GistFeature implements ImageFeature {
         this.filters.push({
           transfer: permuted,
           columnsFirst,
-          lines: indicesOf(used).map((i) => i * scale),
+          lines: lineSet(
+            indicesOf(used).map((i) => i * scale),
+            columnsFirst ? w : 1,
+          ),
           zeroLines: indicesOf(used.map((f) => 1 - f)).map((i) => i * scale),
         });
       }
@@ -191,21 +200,19 @@ export class GistFeature implements ImageFeature {
   private gaborEnergy(filter: GaborFilter, out: Float32Array, at: number): void {
     const { height: h, width: w, specRe, specIm, workRe, workIm, sums } = this;
     const G = filter.transfer;
-    const starts = filter.lines;
-    const count = starts.length;
     const zero = filter.zeroLines;
     if (filter.columnsFirst) {
       for (let n = 0; n < zero.length; n++) {
         for (let p = zero[n]; p < h * w; p += w) workRe[p] = workIm[p] = 0;
       }
-      this.colFft.transformLinesOf(specRe, specIm, G, workRe, workIm, true, { starts, count, step: w });
+      this.colFft.transformLinesOf(specRe, specIm, G, workRe, workIm, true, filter.lines);
       this.rowFft.transformLines(workRe, workIm, true, this.rows);
     } else {
       for (let n = 0; n < zero.length; n++) {
         workRe.fill(0, zero[n], zero[n] + w);
         workIm.fill(0, zero[n], zero[n] + w);
       }
-      this.rowFft.transformLinesOf(specRe, specIm, G, workRe, workIm, true, { starts, count, step: 1 });
+      this.rowFft.transformLinesOf(specRe, specIm, G, workRe, workIm, true, filter.lines);
       this.colFft.transformLines(workRe, workIm, true, this.cols);
     }
     sums.fill(0);
@@ -234,6 +241,8 @@ export class GistFeature implements ImageFeature {
 function permute(flags: Uint8Array, rev: Int32Array): Uint8Array {
   return Uint8Array.from(flags, (_, i) => flags[rev[i]]);
 }
+
+const lineSet = (starts: Int32Array, step: number): Lines => ({ starts, count: starts.length, step });
 
 function indicesOf(flags: Uint8Array): Int32Array {
   const out: number[] = [];

@@ -1,9 +1,9 @@
 // One ranker member = one (feature kind, classifier) model. fitMember is a pure function from training data to
 // a JSON-able member, so that the platform can train members as separate, parallel activities.
-import { shuffle } from '../random';
+import { seededRandom, shuffle } from '../random';
 import type { Classifier, ClassifierJSON } from '../ml/classifiers/classifier';
 import { RankerInputError } from './errors';
-import { checkLabels, checkMatrix, makeRng, takeRows } from '../ml/classifiers/matrix';
+import { checkLabels, checkMatrix, takeRows } from '../ml/classifiers/matrix';
 import {
   classifierFromJSON,
   createClassifier,
@@ -63,7 +63,7 @@ export function holdOutSplit(
   seed: number,
 ): { train: Int32Array; test: Int32Array } {
   if (!(share >= 0 && share < 1)) throw new RankerInputError(`holdOut must be in [0, 1), got ${share}`);
-  const rng = makeRng(seed);
+  const rng = seededRandom(seed);
   const train: number[] = [];
   const test: number[] = [];
   for (let c = 0; c < numClasses; c++) {

@@ -21,6 +21,9 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** Whether a child process has ended, by exit or by a signal. */
+const hasExited = (child: ChildProcess): boolean => child.exitCode !== null || child.signalCode !== null;
+
 async function waitForPort(
   port: number,
   child: ChildProcess,
@@ -29,8 +32,7 @@ async function waitForPort(
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null)
-      throw new Error(`${what} exited (${child.exitCode ?? child.signalCode})`);
+    if (hasExited(child)) throw new Error(`${what} exited (${child.exitCode ?? child.signalCode})`);
     if (await portOpen('127.0.0.1', port)) return;
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -321,14 +323,14 @@ export async function startTemporalServer(home?: string): Promise<TemporalDevSer
       { stdio: 'ignore' },
     );
     const address = `127.0.0.1:${grpcPort}`;
-    const exited = () => child.exitCode !== null || child.signalCode !== null;
     try {
       await waitForPort(grpcPort, child, 'temporal dev server');
       await waitForFrontend(address, child);
       // a frontend that answers while our server has exited is another process's on that port
-      if (exited()) throw new Error(`temporal dev server exited at start (port ${grpcPort} was taken)`);
+      if (hasExited(child))
+        throw new Error(`temporal dev server exited at start (port ${grpcPort} was taken)`);
     } catch (e) {
-      const retry = attempt < 3 && exited();
+      const retry = attempt < 3 && hasExited(child);
       child.kill('SIGKILL');
       if (retry) continue;
       throw e;
@@ -357,7 +359,7 @@ async function waitForFrontend(address: string, child: ChildProcess, timeoutMs =
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null)
+    if (hasExited(child))
       throw new Error(`temporal dev server exited (${child.exitCode ?? child.signalCode})`);
     try {
       const connection = await Connection.connect({ address, connectTimeout: 5_000 });

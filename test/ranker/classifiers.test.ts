@@ -6,7 +6,8 @@ import {
   createClassifier,
   settingsFor,
 } from '../../src/ranker/profiles';
-import { ClassifierInputError, l2NormalizeRows, makeRng } from '../../src/ml/classifiers/matrix';
+import { ClassifierInputError, l2NormalizeRows } from '../../src/ml/classifiers/matrix';
+import { seededRandom } from '../../src/random';
 import type { ProbabilisticClassifier } from '../../src/ml/classifiers/classifier';
 import { accuracy, mnistDigits, rows, separableBlobs } from './data';
 
@@ -130,7 +131,7 @@ test('the MLP training loss decreases', async () => {
 
 test('matmulABt agrees with the textbook triple loop, odd sizes included', async () => {
   const { matmulABt } = await import('../../src/ml/classifiers/mlp');
-  const rng = makeRng(4);
+  const rng = seededRandom(4);
   for (const [m, n, p] of [
     [1, 1, 1],
     [3, 5, 7],
@@ -153,7 +154,7 @@ test('matmulABt agrees with the textbook triple loop, odd sizes included', async
 
 test('binned features: code ≤ b exactly when x ≤ edge b, so trees split identically on raw values', async () => {
   const { binFeatures } = await import('../../src/ml/classifiers/histogram-trees');
-  const rng = makeRng(8);
+  const rng = seededRandom(8);
   const n = 200;
   const d = 3;
   // feature 0 continuous, feature 1 with heavy ties, feature 2 constant

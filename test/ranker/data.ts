@@ -2,7 +2,7 @@
 // package, 2×2 average-pooled to 14×14 = 196 non-negative features).
 import fs from 'node:fs';
 import path from 'node:path';
-import { makeRng } from '../../src/ml/classifiers/matrix';
+import { seededRandom } from '../../src/random';
 
 export interface Problem {
   X: Float32Array;
@@ -14,7 +14,7 @@ export interface Problem {
 
 /** k well-separated non-negative blobs: class c has a bright block of features [c·d/k, (c+1)·d/k). */
 export function separableBlobs(n: number, d: number, k: number, seed = 1): Problem {
-  const rng = makeRng(seed);
+  const rng = seededRandom(seed);
   const X = new Float32Array(n * d);
   const y = new Int32Array(n);
   for (let i = 0; i < n; i++) {

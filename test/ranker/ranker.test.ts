@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { encodeArray, makeRng, type FeatureMatrix } from '../../src/ml/classifiers/matrix';
+import { encodeArray, type FeatureMatrix } from '../../src/ml/classifiers/matrix';
+import { seededRandom } from '../../src/random';
 import { fitMember, holdOutSplit, type MemberJSON } from '../../src/ranker/member';
 import { DatasetSimilarityRanker, fuseVotes } from '../../src/ranker/ranker';
 import { leaveOneOutSimilarity, stackTrainingData, type DatasetFeatures } from '../../src/ranker/leaveOneOut';
@@ -66,7 +67,7 @@ function dataset(
   n: number,
   seed: number,
 ): DatasetFeatures {
-  const rng = makeRng(seed);
+  const rng = seededRandom(seed);
   const draw = (mu: Float32Array): FeatureMatrix => {
     const d = mu.length;
     const X = new Float32Array(n * d);
@@ -75,7 +76,7 @@ function dataset(
   };
   return { name, features: { hog: draw(mean), lbp: draw(mean2) } };
 }
-const meanRng = makeRng(99);
+const meanRng = seededRandom(99);
 const randomMean = (d: number): Float32Array => Float32Array.from({ length: d }, () => meanRng() ** 2);
 const perturb = (m: Float32Array): Float32Array => m.map((v) => v * (0.8 + 0.4 * meanRng()));
 const mA = randomMean(24);

@@ -10,7 +10,8 @@ import {
   crossValidate,
   regressorFromJSON,
 } from '../../src/regressor';
-import { seededRandom, SvrRegressor } from '../../src/ml';
+import { SvrRegressor } from '../../src/ml';
+import { seededRandom } from '../../src/random';
 import { kendallTauB } from '../../src/evaluation/metrics';
 
 // Nonlinear target in 2 of 6 features: tree/kernel models must beat a linear one under validation.

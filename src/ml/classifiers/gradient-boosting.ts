@@ -1,13 +1,13 @@
 // Multiclass gradient-boosted trees with the softmax loss: each round fits one regression tree per class to the
 // gradient g = p - y with Newton leaves -G/(H+λ) (xgboost's formulation), on histogram trees (histogram-trees.ts).
 // Chosen over ml-xgboost and over boosting ml-cart trees; measurements and reasons in src/ml/README.md.
-import { shuffle } from '../../random';
+import { seededRandom, shuffle } from '../../random';
 import type { SeededOptions } from '../options';
 import { softmaxRows } from '../softmax';
 import { ProbabilisticBaseClassifier, type ClassifierJSON } from './classifier';
 import { binFeatures, growTree, leafIndex, treeFromJSON, treeToJSON } from './histogram-trees';
 import type { FlatTree, FlatTreeJSON } from './histogram-trees';
-import { decodeF64, encodeArray, makeRng, ClassifierInputError } from './matrix';
+import { decodeF64, encodeArray, ClassifierInputError } from './matrix';
 import type { EncodedArray } from './matrix';
 
 export interface GradientBoostingOptions extends SeededOptions {
@@ -64,7 +64,7 @@ export class GradientBoostedTrees extends ProbabilisticBaseClassifier<GradientBo
     const k = this.numClasses;
     const o = this.options;
     const data = binFeatures(X, n, d, o.maxBins);
-    const rng = makeRng(o.seed);
+    const rng = seededRandom(o.seed);
     // start from the log class priors (smoothed so an absent class stays finite)
     this.initScore = new Float64Array(k);
     for (let i = 0; i < n; i++) this.initScore[y[i]]++;

@@ -1,10 +1,10 @@
 // Linear SVM, one-vs-rest, hinge loss, trained with Pegasos (Shalev-Shwartz et al. 2007): step 1/(λt) over
 // shuffled epochs. The bias is an extra constant input of 1 so that it is regularised like the weights — an
 // unregularised bias with Pegasos' huge early steps drifts and never recovers.
-import { shuffle } from '../../random';
+import { seededRandom, shuffle } from '../../random';
 import type { SeededOptions } from '../options';
 import { BaseClassifier, type ClassifierJSON } from './classifier';
-import { decodeF64, encodeArray, makeRng, ClassifierInputError } from './matrix';
+import { decodeF64, encodeArray, ClassifierInputError } from './matrix';
 import type { EncodedArray } from './matrix';
 
 export interface LinearSvmOptions extends SeededOptions {
@@ -34,7 +34,7 @@ export class LinearSvm extends BaseClassifier<LinearSvmOptions> {
     const { lambda, epochs, seed } = this.options;
     const D = d + 1;
     this.W = new Float64Array(k * D);
-    const rng = makeRng(seed);
+    const rng = seededRandom(seed);
     const order = new Int32Array(n).map((_, i) => i);
     for (let c = 0; c < k; c++) {
       const w = this.W.subarray(c * D, c * D + D);

@@ -1,5 +1,5 @@
-// Small helpers shared by the classifiers: input checks, L2 row normalisation, the seeded RNG and a compact,
-// exact JSON encoding of typed arrays.
+// Small helpers shared by the classifiers: input checks, L2 row normalisation and a compact, exact JSON encoding
+// of typed arrays.
 
 export class ClassifierInputError extends Error {
   override name = 'ClassifierInputError';
@@ -75,9 +75,6 @@ export function argmaxRows(P: Float64Array | Float32Array, n: number, k: number)
   }
   return out;
 }
-
-/** Bootstrap draws and SGD order come from the one seeded stream (src/random.ts). */
-export { seededRandom as makeRng } from '../../random';
 
 // Typed arrays are stored as base64 of their bytes: exact (predictions survive a round trip bit for bit)
 // and ~4× smaller than number lists for the MLP's weights.

@@ -2,10 +2,10 @@
 // with hidden_layer_sizes=(256, 128). Plain Float32Array loops ordered so the innermost loop runs over
 // contiguous memory: every product is C = A·Bᵀ with a 2×2 register-blocked dot-product kernel, ~5× faster
 // in V8 than the naive axpy loop (measured: 113 vs 647 ms for 512×512·512×256).
-import { shuffle } from '../../random';
+import { seededRandom, shuffle } from '../../random';
 import type { SeededOptions } from '../options';
 import { ProbabilisticBaseClassifier, type ClassifierJSON } from './classifier';
-import { decodeF32, encodeArray, makeRng, ClassifierInputError } from './matrix';
+import { decodeF32, encodeArray, ClassifierInputError } from './matrix';
 import type { EncodedArray } from './matrix';
 
 export interface MlpOptions extends SeededOptions {
@@ -60,7 +60,7 @@ export class Mlp extends ProbabilisticBaseClassifier<MlpOptions> {
     const o = this.options;
     const sizes = this.sizes();
     const L = sizes.length - 1;
-    const rng = makeRng(o.seed);
+    const rng = seededRandom(o.seed);
     this.weights = [];
     this.biases = [];
     for (let l = 0; l < L; l++) {

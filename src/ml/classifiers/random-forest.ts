@@ -2,11 +2,12 @@
 // averaging over trees — sklearn's RandomForestClassifier semantics. The trees are our histogram trees
 // (histogram-trees.ts) because ml-random-forest's ml-cart trees are O(n²) per node: measured here, 5 trees of
 // depth 25 on 1500×512 rows took 84 s (paper setting of 250 trees ≈ 70 min per member).
+import { seededRandom } from '../../random';
 import type { SeededOptions } from '../options';
 import { ProbabilisticBaseClassifier, type ClassifierJSON } from './classifier';
 import { binFeatures, growTree, leafIndex, treeFromJSON, treeToJSON } from './histogram-trees';
 import type { FlatTree, FlatTreeJSON } from './histogram-trees';
-import { makeRng, ClassifierInputError } from './matrix';
+import { ClassifierInputError } from './matrix';
 
 export interface RandomForestOptions extends SeededOptions {
   nEstimators?: number;
@@ -54,7 +55,7 @@ export class RandomForest extends ProbabilisticBaseClassifier<RandomForestOption
     const stats = new Float64Array(n * k);
     for (let i = 0; i < n; i++) stats[i * k + y[i]] = 1;
     const mtry = o.maxFeatures === 'sqrt' ? Math.max(1, Math.floor(Math.sqrt(d))) : o.maxFeatures;
-    const rng = makeRng(o.seed);
+    const rng = seededRandom(o.seed);
     const rows = new Int32Array(n);
     this.trees = [];
     for (let t = 0; t < o.nEstimators; t++) {

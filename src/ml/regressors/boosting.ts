@@ -4,7 +4,8 @@
  * both as scikit-learn's GradientBoostingRegressor / AdaBoostRegressor define them.
  */
 import { StandardisedRegressor, type RegressorJSON } from './regressor';
-import { seededRandom, type DenseMatrix } from './matrix';
+import { seededRandom } from '../../random';
+import type { DenseMatrix } from './matrix';
 import { RegressionTree, sortColumns, type TreeJSON } from './tree';
 
 export interface GradientBoostingParams {

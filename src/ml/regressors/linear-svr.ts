@@ -5,7 +5,8 @@
  * on 7,000 paper-size rows; here each pass is one sweep over the rows (seconds), with no row limit.
  */
 import { StandardisedRegressor, type RegressorJSON } from './regressor';
-import { seededRandom, type DenseMatrix } from './matrix';
+import { seededRandom } from '../../random';
+import type { DenseMatrix } from './matrix';
 
 export interface LinearSvrParams {
   C: number;

@@ -123,8 +123,6 @@ export class Standardiser {
   }
 }
 
-export { seededRandom } from '../../random';
-
 /** Standard normal draw (Box–Muller) from a uniform generator. */
 export function gaussian(rand: () => number): number {
   const u = 1 - rand();

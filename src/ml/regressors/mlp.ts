@@ -4,7 +4,8 @@
  * suits any accuracy scale. Plain typed arrays: these nets are small and tfjs start-up would dominate.
  */
 import { StandardisedRegressor, type RegressorJSON } from './regressor';
-import { seededRandom, type DenseMatrix } from './matrix';
+import { seededRandom } from '../../random';
+import type { DenseMatrix } from './matrix';
 
 export interface MlpParams {
   hiddenLayers: number[];

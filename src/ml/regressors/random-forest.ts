@@ -1,6 +1,7 @@
 /** Random forest regression: bootstrap rows per tree, a random feature subset per split, mean of the trees. */
 import { StandardisedRegressor, type RegressorJSON } from './regressor';
-import { seededRandom, type DenseMatrix } from './matrix';
+import { seededRandom } from '../../random';
+import type { DenseMatrix } from './matrix';
 import { RegressionTree, sortColumns, type TreeJSON } from './tree';
 
 export interface RandomForestParams {

@@ -31,7 +31,7 @@ export interface Regressor {
   toJSON(): RegressorJSON;
 }
 
-export abstract class StandardisedRegressor<P, S> implements Regressor {
+export abstract class StandardisedRegressor<P extends object, S> implements Regressor {
   abstract readonly kind: RegressorKind;
   protected scaler: Standardiser | null = null;
 
@@ -39,7 +39,7 @@ export abstract class StandardisedRegressor<P, S> implements Regressor {
   readonly params: P;
 
   constructor(defaults: P, params: Partial<P>) {
-    this.params = withDefaults<Partial<P>>(defaults as Required<Partial<P>>, params) as P;
+    this.params = withDefaults(defaults, params);
   }
 
   fit(X: FeatureInput, y: ArrayLike<number>): this {

@@ -3,7 +3,8 @@
  * scikit-learn's SVR wraps — over a precomputed kernel matrix (fine up to a few thousand rows).
  */
 import { StandardisedRegressor, type RegressorJSON } from './regressor';
-import { seededRandom, type DenseMatrix } from './matrix';
+import { seededRandom } from '../../random';
+import type { DenseMatrix } from './matrix';
 
 export type SvrKernel = 'rbf' | 'linear' | 'poly';
 export interface SvrParams {
