@@ -2,7 +2,18 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', '.tools/', '.dlrec/', 'coverage/', 'test/fixtures/', '**/*.min.js'] },
+  {
+    ignores: [
+      'node_modules/',
+      'dist/',
+      '.tools/',
+      '.dlrec/',
+      '.venv-anchors/',
+      'coverage/',
+      'test/fixtures/',
+      '**/*.min.js',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -6,6 +6,11 @@
  * When the chosen backend is not wasm, the same models are measured on wasm in the same run (`wasm`) and
  * `speedupOverWasm` gives the ratio per model; `--no-compare` skips that.
  * With the reference venv (bench/reference/README.md) Keras trains the same models in the same run (`ratioToKeras`).
+ * TensorFlow's thread pools are sized as a worker with one training slot sizes them (activities/threads.ts).
+ * Step times vary a lot on a shared machine (LeNet-5's ~30 ms step by ±30% between runs, Keras' alike), so
+ * LeNet-5 runs 10× the batches of ResNet-20, after 5 untimed ones (oneDNN builds its kernels for each new
+ * shape on first use), and the timed batches are split into ROUNDS equal rounds: `imagesPerSecond` is the
+ * best round, `meanImagesPerSecond` the whole run. Keras is timed the same way (per-batch time stamps).
  * Usage: npx tsx bench/train.ts [--backend wasm|cpu|...] [--batches N] [--models lenet5,resnet20] [--no-compare]
  *        [--no-reference]
  */
@@ -14,11 +19,24 @@ import { zooModel } from '../src/arch/zoo';
 import type { BackendName } from '../src/training/backend';
 import { recipeFor } from '../src/training/recipe';
 import { Trainer } from '../src/training/trainer';
+import { nativeThreadsPerJob } from '../activities/threads';
 import { ratio, runReference } from './reference';
 import { stringOption } from './options';
 
+const ROUNDS = 3;
+
+/** Images/s of the best of ROUNDS equal rounds of batches between time stamps (stamps[0] opens round 1). */
+function bestRound(stamps: number[], batchSize: number): number {
+  const per = Math.floor((stamps.length - 1) / ROUNDS);
+  let best = 0;
+  for (let r = 0; r < ROUNDS; r++) {
+    best = Math.max(best, (per * batchSize * 1000) / (stamps[(r + 1) * per] - stamps[r * per]));
+  }
+  return best;
+}
+
 async function measure(spec: ArchitectureSpec, batches: number, backend: BackendName | 'auto') {
-  const warmup = 2;
+  const warmup = 5;
   const B = 128;
   const count = B * (batches + warmup);
   const images = new Uint8Array(count * 32 * 32 * 3);
@@ -43,7 +61,8 @@ async function measure(spec: ArchitectureSpec, batches: number, backend: Backend
   const seconds = (stamps[stamps.length - 1] - stamps[warmup - 1]) / 1000;
   const cpuSeconds = cpu[cpu.length - 1] - cpu[warmup - 1];
   return {
-    imagesPerSecond: Math.round((batches * B) / seconds),
+    imagesPerSecond: Math.round(bestRound(stamps.slice(warmup - 1), B)),
+    meanImagesPerSecond: Math.round((batches * B) / seconds),
     backend: trainer.backend.name,
     batchSize: B,
     timedBatches: batches,
@@ -55,13 +74,14 @@ async function measure(spec: ArchitectureSpec, batches: number, backend: Backend
 export async function run(args: string[]): Promise<Record<string, unknown>> {
   const backend = (stringOption(args, 'backend') ?? process.env.DLREC_BACKEND ?? 'auto') as
     BackendName | 'auto';
-  const batches = Number(stringOption(args, 'batches') ?? 5);
+  nativeThreadsPerJob(1);
+  const batches = Number(stringOption(args, 'batches') ?? 9);
   const models = (stringOption(args, 'models') ?? 'lenet5,resnet20').split(',');
   const measureAll = async (b: BackendName | 'auto') => {
     const out: Record<string, Awaited<ReturnType<typeof measure>>> = {};
     for (const m of models) {
       const spec = zooModel(m, { height: 32, width: 32, channels: 3 }, 10);
-      out[m] = await measure(spec, m === 'lenet5' ? batches * 4 : batches, b);
+      out[m] = await measure(spec, m === 'lenet5' ? batches * 10 : batches, b);
     }
     return out;
   };
@@ -70,8 +90,10 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
   const withReference = async (out: Record<string, unknown>) => {
     if (args.includes('--no-reference')) return out;
     // Keras on TensorFlow's CPU build, same models, batch and input (bench/reference/tf_train.py), same run.
+    const images = (m: string) => String(128 * (main[m]?.timedBatches ?? (m === 'lenet5' ? 32 : 4)));
     const ref = await runReference<Record<string, { imagesPerSecond: number }> & { tool: string }>(
       'tf_train.py',
+      [images('lenet5'), images('resnet20'), String(ROUNDS)],
     );
     if (!ref.result) return { ...out, reference: null, referenceNote: ref.note };
     const ratioToKeras = Object.fromEntries(

@@ -81,11 +81,8 @@ export function fillBatch(
   const { height: H, width: W, channels: C } = d;
   const per = H * W * C;
   const scale = o.std.map((s) => 1 / (255 * s));
-  const shift = o.mean.map((m, i) => -m / o.std[i]);
-  const padValue = shift; // a zero pixel after normalisation
+  const shift = o.mean.map((m, i) => -m / o.std[i]); // also a zero pixel after normalisation
   for (let b = 0; b < indices.length; b++) {
-    const src = indices[b] * per;
-    const dst = b * per;
     let dy = 0;
     let dx = 0;
     let flip = false;
@@ -97,18 +94,57 @@ export function fillBatch(
       }
       flip = o.horizontalFlip && o.rng.next() < 0.5;
     }
+    // Output column x reads source column sx = x + dx (flipped: W − 1 − x + dx); inside [x0, x1) it exists.
+    const x0 = flip ? Math.max(0, dx) : Math.max(0, -dx);
+    const x1 = flip ? Math.min(W, W + dx) : Math.min(W, W - dx);
+    const step = flip ? -C : C;
     for (let y = 0; y < H; y++) {
       const sy = y + dy;
-      for (let x = 0; x < W; x++) {
-        const sx = (flip ? W - 1 - x : x) + dx;
-        const q = dst + (y * W + x) * C;
-        if (sy < 0 || sy >= H || sx < 0 || sx >= W) {
-          for (let c = 0; c < C; c++) out[q + c] = padValue[c];
-        } else {
-          const s = src + (sy * W + sx) * C;
-          for (let c = 0; c < C; c++) out[q + c] = d.images[s + c] * scale[c] + shift[c];
-        }
+      const row = b * per + y * W * C;
+      if (sy < 0 || sy >= H || x1 <= x0) {
+        fillPadding(out, row, row + W * C, shift, C);
+        continue;
       }
+      fillPadding(out, row, row + x0 * C, shift, C);
+      fillPadding(out, row + x1 * C, row + W * C, shift, C);
+      const src = indices[b] * per + (sy * W + (flip ? W - 1 - x0 + dx : x0 + dx)) * C;
+      normaliseRun(d.images, src, step, out, row + x0 * C, (x1 - x0) * C, scale, shift, C);
+    }
+  }
+}
+
+function fillPadding(out: Float32Array, from: number, to: number, value: number[], C: number): void {
+  for (let q = from; q < to; q += C) for (let c = 0; c < C; c++) out[q + c] = value[c];
+}
+
+/** out[q..q+n) = pixels read from src with a stride of `step` per pixel, normalised; C = 1 and 3 unrolled. */
+function normaliseRun(
+  img: Uint8Array,
+  src: number,
+  step: number,
+  out: Float32Array,
+  q: number,
+  n: number,
+  scale: number[],
+  shift: number[],
+  C: number,
+): void {
+  const end = q + n;
+  if (C === 3) {
+    const [a0, a1, a2] = scale;
+    const [b0, b1, b2] = shift;
+    for (let s = src; q < end; q += 3, s += step) {
+      out[q] = img[s] * a0 + b0;
+      out[q + 1] = img[s + 1] * a1 + b1;
+      out[q + 2] = img[s + 2] * a2 + b2;
+    }
+  } else if (C === 1) {
+    const a = scale[0];
+    const b = shift[0];
+    for (let s = src; q < end; q++, s += step) out[q] = img[s] * a + b;
+  } else {
+    for (let s = src; q < end; q += C, s += step) {
+      for (let c = 0; c < C; c++) out[q + c] = img[s + c] * scale[c] + shift[c];
     }
   }
 }

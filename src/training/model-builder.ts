@@ -9,6 +9,7 @@ import { analyze } from '../arch/shapes';
 import { INPUT_INDEX, resolveInputs, sinks } from '../arch/graph';
 import { AbsoluteValue, Identity, LocalResponseNormalization, PowerLayer } from './custom-layers';
 import { FastBatchNormalization } from './fused-batchnorm';
+import { registerNativeKernels } from './native-kernels';
 import { InputConv2D } from './input-conv';
 
 export interface BuildOptions {
@@ -131,6 +132,7 @@ function layerFor(
 
 /** Builds the spec as a fresh, randomly initialised model. Throws the arch module's error for an invalid spec. */
 export function buildModel(spec: ArchitectureSpec, opts: BuildOptions = {}): BuiltModel {
+  registerNativeKernels(); // activation gradients as one op each on tfjs-node
   const { params, flops } = analyze(spec);
   const edges = resolveInputs(spec);
   const { height, width, channels } = spec.input;

@@ -1,6 +1,9 @@
 /** Shared test data and small specs for the training tests. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import assert from 'node:assert/strict';
+import type { TestContext } from 'node:test';
+import { probeBackends } from '../../src/training/backend';
 import type { ArchitectureSpec, LayerSpec } from '../../src/arch/spec';
 import { imageSetFromIdx } from '../../src/datasets/idx';
 import type { ImageData } from '../../src/training/batches';
@@ -51,4 +54,13 @@ export function lenet5(h: number, w: number, c: number, classes: number): Archit
       { id: 'out', type: 'Dense', params: { units: classes, init: 'glorot_uniform' } },
     ],
   };
+}
+
+/** True when the native backend is built; otherwise skips the test, except in CI, where it must be there. */
+export function nativeOrSkip(t: TestContext): boolean {
+  const native = probeBackends().find((b) => b.name === 'tensorflow')!;
+  if (native.available) return true;
+  if (process.env.CI) assert.fail(`CI needs the native backend: ${native.reason}`);
+  t.skip(native.reason);
+  return false;
 }

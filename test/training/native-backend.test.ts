@@ -1,27 +1,19 @@
 // The native TensorFlow backend (tfjs-node bound to the pinned tensorflow-cpu wheel by `npm run setup`):
 // the same training as wasm within float tolerance, models portable across the two, and training on a worker
 // thread that leaves the event loop free. In CI the binding must be there (a missing build fails, not skips).
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend, probeBackends, type BackendName } from '../../src/training/backend';
+import { initBackend, type BackendName } from '../../src/training/backend';
 import { recipeFor } from '../../src/training/recipe';
 import { loadModel } from '../../src/training/saved-model';
 import { Trainer } from '../../src/training/trainer';
 import { runOnThread } from '../../activities/threads';
 import { runTrainingJob, type TrainingJob } from '../../activities/training-job';
-import { lenet5, mnist } from './helpers';
-
-function nativeOrSkip(t: TestContext): boolean {
-  const native = probeBackends().find((b) => b.name === 'tensorflow')!;
-  if (native.available) return true;
-  if (process.env.CI) assert.fail(`CI needs the native backend: ${native.reason}`);
-  t.skip(native.reason);
-  return false;
-}
+import { lenet5, mnist, nativeOrSkip } from './helpers';
 
 const recipe = recipeFor('smoke', {
   family: 'digits',
