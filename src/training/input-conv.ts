@@ -2,9 +2,7 @@
  * Conv2D for layers that read the model input. TF.js' layer runs a fused conv whose custom gradient always
  * computes the input gradient too — for the first layer a full backward convolution nobody uses (~10% of a
  * LeNet-5 step). Plain conv2d + add registers per-op gradients, which the tape prunes when the input is
- * not trainable. On tfjs-node the fused conv stays: there the separate bias Add alone costs more (ResNet-20's
- * input layer per step, tf.profile: 12.6 ms as conv + add against 5.7 ms fused). The class name stays
- * 'Conv2D', so saved models are standard Keras layers.
+ * not trainable. The class name stays 'Conv2D', so saved models are standard Keras layers.
  */
 import * as tf from '@tensorflow/tfjs';
 
@@ -24,9 +22,7 @@ interface ConvInternals {
 export class InputConv2D extends Conv2DBase {
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>): tf.Tensor | tf.Tensor[] {
     const me = this as unknown as ConvInternals;
-    if (me.activation.getClassName() !== 'linear' || tf.getBackend() === 'tensorflow') {
-      return super.call(inputs, kwargs);
-    }
+    if (me.activation.getClassName() !== 'linear') return super.call(inputs, kwargs);
     return tf.tidy(() => {
       const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor4D;
       const y = tf.conv2d(
