@@ -3,13 +3,17 @@
  *
  * Why: the dot products and row updates are nearly all of a fit's time; in plain JavaScript they ran at a
  * tenth of gensim's speed (BLAS). One kernel call trains a whole (context, centre) pair with its negatives,
- * sigmoid and log-sigmoid from tables as word2vec.c and gensim do. Rows are padded with zeros to a multiple of
+ * sigmoid and log-sigmoid from tables as word2vec.c and gensim do; one call of `sentence` trains all pairs of a
+ * sentence, drawing windows and noise words in the kernel (the JavaScript loop around `pair` took a fifth of
+ * a fit's time). Rows are padded with zeros to a multiple of
  * 16 floats: padding stays zero through every update (its products are zero), so dot products and vectors are
  * those of `dim` floats. The memory is shared: several threads can train the same tables (word2vec-shards.ts).
  *
- * Memory layout (byte offsets): sigmoid table, log-sigmoid table, then per training thread a gradient row and
- * its target list, then the input rows (syn0), then the output rows (syn1).
+ * Memory layout (byte offsets): sigmoid table, log-sigmoid table, the noise table, then per training thread a
+ * gradient row, its target list, its io block (sampling state, loss sum, pairs) and its sentence buffer, then
+ * the input rows (syn0), then the output rows (syn1).
  */
+import type { SeededRandom } from '../random';
 import { WASM_BASE64 } from './word2vec-kernel-wasm';
 
 interface KernelExports {
@@ -27,6 +31,25 @@ interface KernelExports {
     logSigmoid: number,
     size: number,
   ): number;
+  sentence(
+    kept: number,
+    len: number,
+    io: number,
+    targets: number,
+    grad: number,
+    noise: number,
+    noiseLength: number,
+    window: number,
+    negative: number,
+    alpha: number,
+    inputBase: number,
+    outputBase: number,
+    rowBytes: number,
+    n: number,
+    sigmoid: number,
+    logSigmoid: number,
+    size: number,
+  ): void;
 }
 
 // Node's WebAssembly API, as much as is used here (tsconfig has no DOM lib; @types/node 20 does not declare it).
@@ -57,10 +80,16 @@ export interface TablesLayout {
   threads: number;
   /** Most targets of one pair (1 + negatives). */
   maxTargets: number;
+  /** Entries of the noise table (0: none; then only `pair` can train). */
+  noiseLength?: number;
+  /** Most words of one sentence (each thread has a buffer for one). */
+  maxSentence?: number;
   memory: SharedMemory;
 }
 
 const align16 = (bytes: number) => Math.ceil(bytes / 16) * 16;
+/** A thread's io block: sampling state, loss sum, pair count (see ioBlock). */
+const IO_BYTES = 32;
 
 export class Word2VecTables {
   readonly rows: number;
@@ -76,18 +105,27 @@ export class Word2VecTables {
   readonly floats: Float32Array;
   readonly ints: Int32Array;
   readonly kernel: KernelExports;
+  /** Byte offset of the noise table (word ids). */
+  readonly noiseBase: number;
+  readonly noiseLength: number;
+  /** The memory as float64 (each thread's loss sum and pair count). */
+  readonly doubles: Float64Array;
   private readonly scratchBase: number;
   private readonly scratchBytes: number;
+  private readonly targetBytes: number;
 
   /** New tables of `rows` × `dim` (zeros), or `layout`'s tables in the memory another thread made. */
   constructor(layout: Omit<TablesLayout, 'memory'> & { memory?: SharedMemory }) {
-    const { rows, dim, threads, maxTargets } = layout;
+    const { rows, dim, threads, maxTargets, noiseLength = 0, maxSentence = 0 } = layout;
     this.rows = rows;
     this.dim = dim;
     this.stride = Math.ceil(dim / 16) * 16;
     this.rowBytes = this.stride * 4;
-    this.scratchBase = 2 * align16(SIGMOID_TABLE_SIZE * 4);
-    this.scratchBytes = this.rowBytes + align16(maxTargets * 4);
+    this.noiseBase = 2 * align16(SIGMOID_TABLE_SIZE * 4);
+    this.noiseLength = noiseLength;
+    this.scratchBase = this.noiseBase + align16(noiseLength * 4);
+    this.targetBytes = align16(maxTargets * 4);
+    this.scratchBytes = this.rowBytes + this.targetBytes + IO_BYTES + align16(maxSentence * 4);
     this.inputBase = this.scratchBase + threads * this.scratchBytes;
     this.outputBase = this.inputBase + rows * this.rowBytes;
     const pages = Math.ceil((this.outputBase + rows * this.rowBytes) / PAGE);
@@ -101,6 +139,7 @@ export class Word2VecTables {
       .exports as unknown as KernelExports;
     this.floats = new Float32Array(this.memory.buffer);
     this.ints = new Int32Array(this.memory.buffer);
+    this.doubles = new Float64Array(this.memory.buffer);
     if (!layout.memory) this.fillSigmoidTables();
   }
 
@@ -148,6 +187,60 @@ export class Word2VecTables {
       this.logSigmoidTable,
       SIGMOID_TABLE_SIZE,
     );
+  }
+
+  /** Copies the noise table (word ids, drawn uniformly) into the memory: once, by the thread that made it. */
+  setNoise(noise: Int32Array): void {
+    if (noise.length !== this.noiseLength)
+      throw new Error('word2vec: the noise table does not fit its layout');
+    this.ints.set(noise, this.noiseBase / 4);
+  }
+
+  /** Byte offset of a thread's io block: sampling state (u32) at +0, loss sum and pair count (f64) at +8, +16. */
+  ioBlock(thread: number): number {
+    return this.scratchRow(thread) + this.rowBytes + this.targetBytes;
+  }
+
+  /** Int32 index in `ints` of a thread's sentence buffer. */
+  sentenceBuffer(thread: number): number {
+    return (this.ioBlock(thread) + IO_BYTES) / 4;
+  }
+
+  /**
+   * Trains the `length` words in the thread's sentence buffer, all pairs of every window, drawing from `rng`
+   * exactly as trainShard did in JavaScript; the loss and pair count go to the thread's io block.
+   */
+  trainSentence(
+    thread: number,
+    length: number,
+    window: number,
+    negative: number,
+    alpha: number,
+    rng: SeededRandom,
+  ): void {
+    const io = this.ioBlock(thread);
+    this.ints[io / 4] = rng.state;
+    const grad = this.scratchRow(thread);
+    this.kernel.sentence(
+      io + IO_BYTES,
+      length,
+      io,
+      grad + this.rowBytes,
+      grad,
+      this.noiseBase,
+      this.noiseLength,
+      window,
+      negative,
+      alpha,
+      this.inputBase,
+      this.outputBase,
+      this.rowBytes,
+      this.stride,
+      0,
+      this.logSigmoidTable,
+      SIGMOID_TABLE_SIZE,
+    );
+    rng.state = this.ints[io / 4] >>> 0;
   }
 
   /** Int32 index of a thread's target list in `ints`. */

@@ -16,7 +16,6 @@ export interface ShardPlan {
   /** Token ids of every sentence, one after another; sentence i is words[starts[i] .. starts[i + 1]). */
   words: Int32Array;
   starts: Int32Array;
-  noise: Int32Array;
   keepProbability: Float64Array;
   window: number;
   negative: number;
@@ -59,46 +58,29 @@ export function trainShard(
   rng: SeededRandom,
   onSentence?: (epoch: number, lossSum: number, pairs: number) => void,
 ): void {
-  const { words, starts, noise, keepProbability, window, negative, epochs, learningRate, plannedWords } =
-    plan;
-  const { ints } = tables;
-  const list = tables.targetList(thread);
+  const { words, starts, keepProbability, window, negative, epochs, learningRate, plannedWords } = plan;
+  const { ints, doubles } = tables;
+  const io = tables.ioBlock(thread) / 8;
+  const kept = tables.sentenceBuffer(thread);
   const [from, to] = shardRange(plan, thread);
-  const kept: number[] = [];
   for (let epoch = 0; epoch < epochs; epoch++) {
-    let lossSum = 0;
-    let pairs = 0;
+    doubles[io + 1] = 0; // loss sum
+    doubles[io + 2] = 0; // pairs
     for (let s = from; s < to; s++) {
-      onSentence?.(epoch, lossSum, pairs);
-      kept.length = 0;
+      onSentence?.(epoch, doubles[io + 1], doubles[io + 2]);
+      let length = 0;
       for (let i = starts[s]; i < starts[s + 1]; i++) {
         const w = words[i];
-        if (keepProbability[w] >= 1 || rng.next() < keepProbability[w]) kept.push(w);
+        if (keepProbability[w] >= 1 || rng.next() < keepProbability[w]) ints[kept + length++] = w;
       }
       const visited = Number(Atomics.add(plan.visited, 0, BigInt(starts[s + 1] - starts[s])));
       const alpha = Math.max(learningRate * (1 - visited / (plannedWords + 1)), learningRate * 1e-4);
-      for (let pos = 0; pos < kept.length; pos++) {
-        const centre = kept[pos];
-        const shrink = rng.int(window);
-        const first = Math.max(0, pos - window + shrink);
-        const last = Math.min(kept.length - 1, pos + window - shrink);
-        for (let c = first; c <= last; c++) {
-          if (c === pos) continue;
-          // The centre word (label 1), then the noise words (label 0), as output-row offsets for the kernel.
-          let count = 0;
-          ints[list + count++] = tables.outputRow(centre);
-          for (let d = 0; d < negative; d++) {
-            const target = noise[rng.int(noise.length)];
-            if (target !== centre) ints[list + count++] = tables.outputRow(target);
-          }
-          lossSum += tables.trainPair(thread, tables.inputRow(kept[c]), count, alpha);
-          pairs++;
-        }
-      }
+      // Every window's pairs, with the centre word (label 1) and the noise words (label 0), in the kernel.
+      tables.trainSentence(thread, length, window, negative, alpha, rng);
     }
     const at = 2 * (thread * epochs + epoch);
-    plan.loss[at] = lossSum;
-    plan.loss[at + 1] = pairs;
+    plan.loss[at] = doubles[io + 1];
+    plan.loss[at + 1] = doubles[io + 2];
   }
 }
 

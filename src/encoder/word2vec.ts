@@ -126,13 +126,26 @@ export class Word2Vec {
     const { dim, window, negative, sample, minCount, epochs, learningRate, seed } = this.config;
     const rng = new SeededRandom(seed);
     const corpus = this.buildVocabulary(sentences, minCount);
+    const sentenceCount = corpus.starts.length - 1;
     const vocabSize = this.tokens.length;
     if (vocabSize < 2) throw new Error('word2vec needs a corpus with at least two distinct tokens');
-    const threads = Math.max(1, Math.min(Math.floor(opts.threads ?? 1), corpus.length));
+    const threads = Math.max(1, Math.min(Math.floor(opts.threads ?? 1), sentenceCount));
 
     // Input vectors start small and random, output vectors at zero (as in word2vec.c).
-    const layout = { rows: vocabSize, dim, threads, maxTargets: negative + 1 };
+    const noise = buildNoiseTable(this.counts);
+    let maxSentence = 0;
+    for (let i = 0; i < sentenceCount; i++)
+      maxSentence = Math.max(maxSentence, corpus.starts[i + 1] - corpus.starts[i]);
+    const layout = {
+      rows: vocabSize,
+      dim,
+      threads,
+      maxTargets: negative + 1,
+      noiseLength: noise.length,
+      maxSentence,
+    };
     const tables = new Word2VecTables(layout);
+    tables.setNoise(noise);
     const { floats, stride } = tables;
     for (let r = 0, at = tables.inputRow(0) / 4; r < vocabSize; r++, at += stride)
       for (let k = 0; k < dim; k++) floats[at + k] = (rng.next() - 0.5) / dim;
@@ -140,9 +153,8 @@ export class Word2Vec {
     const threshold = sample * totalWords;
     const plan: ShardPlan = {
       layout: { ...layout, memory: tables.memory },
-      words: shared(concat(corpus)),
-      starts: shared(Int32Array.from([0, ...prefixSums(corpus.map((s) => s.length))])),
-      noise: shared(buildNoiseTable(this.counts)),
+      words: shared(corpus.words),
+      starts: shared(corpus.starts),
       keepProbability: shared(
         Float64Array.from(this.counts, (n) =>
           sample <= 0 ? 1 : (Math.sqrt(n / threshold) + 1) * (threshold / n),
@@ -231,35 +243,50 @@ export class Word2Vec {
   }
 
   /** Counts tokens, keeps those seen ≥ minCount (most frequent first) and maps sentences to ids. */
-  private buildVocabulary(sentences: string[], minCount: number): Int32Array[] {
-    const counts = new Map<string, number>();
-    const tokenized = sentences.map(tokenize);
-    for (const s of tokenized) for (const t of s) counts.set(t, (counts.get(t) ?? 0) + 1);
-    const kept = [...counts.entries()]
-      .filter(([, n]) => n >= minCount)
-      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  /**
+   * Counts the tokens and writes the corpus as token ids, sentence after sentence (words[starts[i] ..
+   * starts[i + 1]) is sentence i). One pass interns each token on first sight; the ids are then renumbered
+   * by count (most frequent first, ties by token) and tokens under minCount dropped.
+   */
+  private buildVocabulary(sentences: string[], minCount: number): { words: Int32Array; starts: Int32Array } {
+    const firstSeen = new Map<string, number>();
+    const seenCounts: number[] = [];
+    let words = new Int32Array(1 << 16);
+    const starts = new Int32Array(sentences.length + 1);
+    let length = 0;
+    sentences.forEach((sentence, i) => {
+      for (const token of tokenize(sentence)) {
+        let id = firstSeen.get(token);
+        if (id === undefined) firstSeen.set(token, (id = seenCounts.push(0) - 1));
+        seenCounts[id]++;
+        if (length === words.length) words = growInts(words);
+        words[length++] = id;
+      }
+      starts[i + 1] = length;
+    });
+    const kept = [...firstSeen.entries()]
+      .filter(([, id]) => seenCounts[id] >= minCount)
+      .sort((a, b) => seenCounts[b[1]] - seenCounts[a[1]] || (a[0] < b[0] ? -1 : 1));
     this.tokens = kept.map(([t]) => t);
-    this.counts = kept.map(([, n]) => n);
+    this.counts = kept.map(([, id]) => seenCounts[id]);
     this.index = new Map(this.tokens.map((t, i) => [t, i]));
-    return tokenized.map((s) =>
-      Int32Array.from(s.filter((t) => this.index.has(t)).map((t) => this.index.get(t)!)),
-    );
+    const renumber = new Int32Array(seenCounts.length).fill(-1);
+    kept.forEach(([, id], i) => (renumber[id] = i));
+    // Renumber in place, dropping rare tokens (a sentence can only shrink, so the write never passes the read).
+    let at = 0;
+    for (let i = 0, read = 0; i < sentences.length; i++) {
+      for (; read < starts[i + 1]; read++)
+        if (renumber[words[read]] >= 0) words[at++] = renumber[words[read]];
+      starts[i + 1] = at;
+    }
+    return { words: words.slice(0, at), starts };
   }
 }
 
-function concat(arrays: Int32Array[]): Int32Array {
-  const out = new Int32Array(arrays.reduce((n, a) => n + a.length, 0));
-  let at = 0;
-  for (const a of arrays) {
-    out.set(a, at);
-    at += a.length;
-  }
-  return out;
-}
-
-function prefixSums(lengths: number[]): number[] {
-  let total = 0;
-  return lengths.map((n) => (total += n));
+function growInts(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
+  const bigger = new Int32Array(a.length * 2);
+  bigger.set(a);
+  return bigger;
 }
 
 /** Noise distribution for negative sampling: unigram counts raised to 0.75, as a lookup table. */

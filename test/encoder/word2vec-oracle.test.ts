@@ -142,3 +142,64 @@ test('the committed kernel binary is its WebAssembly text source', () => {
     stdio: 'pipe',
   });
 });
+
+test('a sentence trained in the kernel equals its pairs drawn and trained one by one in JavaScript', () => {
+  // The oracle is the per-pair loop trainShard ran before the kernel took it over: same draws, same order.
+  const dim = 40;
+  const rows = 9;
+  const window = 3;
+  const negative = 4;
+  const noise = Int32Array.from({ length: 1237 }, (_, i) => (i * 7919) % rows);
+  const sentence = [3, 1, 4, 1, 5, 8, 2, 6, 5, 3, 5, 8, 7, 0];
+  const layout = {
+    rows,
+    dim,
+    threads: 1,
+    maxTargets: negative + 1,
+    noiseLength: noise.length,
+    maxSentence: 20,
+  };
+  const [kernel, oracle] = [new Word2VecTables(layout), new Word2VecTables(layout)];
+  const init = new SeededRandom(11);
+  const start = Float32Array.from(
+    { length: kernel.floats.length - kernel.inputBase / 4 },
+    () => init.normal() * 0.1,
+  );
+  for (const t of [kernel, oracle]) {
+    t.setNoise(noise);
+    for (let r = 0; r < rows; r++) {
+      t.floats.set(start.subarray(r * dim, (r + 1) * dim), t.inputRow(r) / 4);
+      t.floats.set(start.subarray((rows + r) * dim, (rows + r + 1) * dim), t.outputRow(r) / 4);
+    }
+  }
+  const alpha = 0.025;
+  const rngKernel = new SeededRandom(99);
+  kernel.ints.set(sentence, kernel.sentenceBuffer(0));
+  kernel.trainSentence(0, sentence.length, window, negative, alpha, rngKernel);
+
+  const rng = new SeededRandom(99);
+  let loss = 0;
+  let pairs = 0;
+  for (let pos = 0; pos < sentence.length; pos++) {
+    const shrink = rng.int(window);
+    const first = Math.max(0, pos - window + shrink);
+    const last = Math.min(sentence.length - 1, pos + window - shrink);
+    for (let c = first; c <= last; c++) {
+      if (c === pos) continue;
+      const targets = [sentence[pos]];
+      for (let d = 0; d < negative; d++) {
+        const target = noise[rng.int(noise.length)];
+        if (target !== sentence[pos]) targets.push(target);
+      }
+      targets.forEach((r, i) => (oracle.ints[oracle.targetList(0) + i] = oracle.outputRow(r)));
+      loss += oracle.trainPair(0, oracle.inputRow(sentence[c]), targets.length, alpha);
+      pairs++;
+    }
+  }
+  const io = kernel.ioBlock(0) / 8;
+  assert.equal(rngKernel.state, rng.state);
+  assert.equal(kernel.doubles[io + 2], pairs);
+  assert.equal(kernel.doubles[io + 1], loss);
+  const tablesOf = (t: Word2VecTables) => t.floats.slice(t.inputBase / 4);
+  assert.deepEqual(tablesOf(kernel), tablesOf(oracle));
+});
