@@ -7,6 +7,7 @@ import type { SeededOptions } from '../options';
 import { ProbabilisticBaseClassifier, type ClassifierJSON } from './classifier';
 import { decodeF32, encodeArray, ClassifierInputError } from './matrix';
 import type { EncodedArray } from './matrix';
+import { matmulABt } from '../simd-matmul';
 
 export interface MlpOptions extends SeededOptions {
   hidden?: number[];
@@ -212,64 +213,8 @@ export class Mlp extends ProbabilisticBaseClassifier<MlpOptions> {
   }
 }
 
-/** C (m×n) = A (m×p) · Bᵀ, B given as n×p; all row-major. 2×2 blocking reuses each loaded value twice. */
-export function matmulABt(
-  A: Float32Array,
-  B: Float32Array,
-  C: Float32Array,
-  m: number,
-  n: number,
-  p: number,
-): void {
-  let i = 0;
-  for (; i + 1 < m; i += 2) {
-    const a0 = i * p;
-    const a1 = a0 + p;
-    let j = 0;
-    for (; j + 1 < n; j += 2) {
-      const b0 = j * p;
-      const b1 = b0 + p;
-      let s00 = 0;
-      let s01 = 0;
-      let s10 = 0;
-      let s11 = 0;
-      for (let q = 0; q < p; q++) {
-        const x0 = A[a0 + q];
-        const x1 = A[a1 + q];
-        const y0 = B[b0 + q];
-        const y1 = B[b1 + q];
-        s00 += x0 * y0;
-        s01 += x0 * y1;
-        s10 += x1 * y0;
-        s11 += x1 * y1;
-      }
-      C[i * n + j] = s00;
-      C[i * n + j + 1] = s01;
-      C[(i + 1) * n + j] = s10;
-      C[(i + 1) * n + j + 1] = s11;
-    }
-    if (j < n) {
-      const b0 = j * p;
-      let s0 = 0;
-      let s1 = 0;
-      for (let q = 0; q < p; q++) {
-        s0 += A[a0 + q] * B[b0 + q];
-        s1 += A[a1 + q] * B[b0 + q];
-      }
-      C[i * n + j] = s0;
-      C[(i + 1) * n + j] = s1;
-    }
-  }
-  if (i < m) {
-    const a0 = i * p;
-    for (let j = 0; j < n; j++) {
-      const b0 = j * p;
-      let s = 0;
-      for (let q = 0; q < p; q++) s += A[a0 + q] * B[b0 + q];
-      C[i * n + j] = s;
-    }
-  }
-}
+// The products run on WebAssembly SIMD (src/ml/simd-matmul.ts); exported here for the tests.
+export { matmulABt };
 
 /** out (cols×rows) = transpose of src (rows×cols). */
 function transpose(src: Float32Array, rows: number, cols: number, out: Float32Array): void {
