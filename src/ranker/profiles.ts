@@ -1,5 +1,5 @@
 // Classifier settings per profile, and the factory that builds a classifier by name.
-//   paper: the paper's settings (random forest depth 25 × 250 trees, boosted trees 250 rounds, MLP 256-128).
+//   paper: the paper's settings (random forest depth 25 × 250 trees, boosted trees 250 × depth 25, MLP 256-128 L-BFGS).
 //   mini:  same model families, fewer trees/rounds/epochs: trains on the offline repository in about a minute.
 //   smoke: tiny models for CI tests (seconds).
 import type { Classifier, ClassifierJSON } from '../ml/classifiers/classifier';
@@ -48,8 +48,19 @@ export const PROFILES: Record<ProfileName, ClassifierSettings> = {
   paper: {
     'naive-bayes': { alpha: 1 },
     'random-forest': { nEstimators: 250, maxDepth: 25 },
-    'gradient-boosting': { nRounds: 250, maxDepth: 3, learningRate: 0.1 },
-    mlp: { hidden: [256, 128], epochs: 200, batchSize: 200 },
+    // sklearn HistGradientBoostingClassifier(max_iter=250, max_depth=25): ≤ 31 leaves best-first, ≥ 20 rows and a
+    // hessian sum ≥ 1e-3 a leaf, no L2 on leaf values (full Newton steps)
+    'gradient-boosting': {
+      nRounds: 250,
+      maxDepth: 25,
+      maxLeafNodes: 31,
+      minSamplesLeaf: 20,
+      minChildHessian: 1e-3,
+      lambda: 0,
+      learningRate: 0.1,
+    },
+    // sklearn MLPClassifier((256, 128), solver='lbfgs', max_iter=200)
+    mlp: { hidden: [256, 128], solver: 'lbfgs', epochs: 200 },
     'linear-svm': { epochs: 50 },
   },
 };

@@ -129,7 +129,7 @@ test('the MLP training loss decreases', async () => {
   assert.ok(h[h.length - 1] < 0.5 * h[0], `loss ${h[0]} → ${h[h.length - 1]}`);
 });
 
-test('matmulABt agrees with the textbook triple loop, odd sizes included', async () => {
+test('matmulABt agrees with the textbook triple loop, odd sizes and several panels of B included', async () => {
   const { matmulABt } = await import('../../src/ml/classifiers/mlp');
   const rng = seededRandom(4);
   for (const [m, n, p] of [
@@ -141,6 +141,9 @@ test('matmulABt agrees with the textbook triple loop, odd sizes included', async
     [7, 9, 13],
     [64, 33, 512],
     [200, 128, 256],
+    // B in several cache panels (60 and 12 rows at these p), the last one short
+    [6, 150, 1030],
+    [3, 70, 4099],
   ]) {
     const A = Float32Array.from({ length: m * p }, () => rng() - 0.5);
     const B = Float32Array.from({ length: n * p }, () => rng() - 0.5);

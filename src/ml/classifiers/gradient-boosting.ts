@@ -5,6 +5,7 @@ import { seededRandom, shuffle } from '../../random';
 import type { SeededOptions } from '../options';
 import { softmaxRows } from '../softmax';
 import { ProbabilisticBaseClassifier, type ClassifierJSON } from './classifier';
+import { growBoostingTree } from './boosting-tree';
 import { binFeatures, growTree, leafIndex, treeFromJSON, treeToJSON } from './histogram-trees';
 import type { FlatTree, FlatTreeJSON } from './histogram-trees';
 import { decodeF64, encodeArray, ClassifierInputError } from './matrix';
@@ -19,8 +20,12 @@ export interface GradientBoostingOptions extends SeededOptions {
   subsample?: number;
   /** share of features examined at each split */
   colsample?: number;
+  /** leaves per tree, grown best-first (sklearn HistGradientBoosting's max_leaf_nodes); 0: no limit. Needs colsample 1 */
+  maxLeafNodes?: number;
   /** L2 regularisation of leaf values */
   lambda?: number;
+  /** no split leaves a child with a smaller hessian sum (sklearn's min_hessian_to_split; leaf-wise trees only) */
+  minChildHessian?: number;
   maxBins?: number;
 }
 
@@ -31,6 +36,8 @@ const DEFAULTS: Required<GradientBoostingOptions> = {
   minSamplesLeaf: 1,
   subsample: 1,
   colsample: 1,
+  maxLeafNodes: 0,
+  minChildHessian: 0,
   lambda: 1,
   maxBins: 64,
   seed: 1,
@@ -54,6 +61,9 @@ export class GradientBoostedTrees extends ProbabilisticBaseClassifier<GradientBo
       o.subsample <= 1 &&
       o.colsample > 0 &&
       o.colsample <= 1 &&
+      o.maxLeafNodes >= 0 &&
+      o.minChildHessian >= 0 &&
+      (o.maxLeafNodes === 0 || (o.maxLeafNodes >= 2 && o.colsample === 1)) &&
       o.lambda >= 0 &&
       o.maxBins >= 2 &&
       o.maxBins <= 256;
@@ -73,6 +83,8 @@ export class GradientBoostedTrees extends ProbabilisticBaseClassifier<GradientBo
     for (let i = 0; i < n; i++) F.set(this.initScore, i * k);
     const P = new Float64Array(n * k);
     const stats = new Float64Array(n * 2);
+    const grad = new Float64Array(n);
+    const hess = new Float64Array(n);
     const all = new Int32Array(n).map((_, i) => i);
     const m = Math.max(1, Math.round(o.subsample * n));
     const mtry = Math.max(1, Math.round(o.colsample * d));
@@ -83,23 +95,27 @@ export class GradientBoostedTrees extends ProbabilisticBaseClassifier<GradientBo
       for (let c = 0; c < k; c++) {
         for (let i = 0; i < n; i++) {
           const p = P[i * k + c];
-          stats[2 * i] = p - (y[i] === c ? 1 : 0);
-          stats[2 * i + 1] = Math.max(p * (1 - p), 1e-6);
+          grad[i] = stats[2 * i] = p - (y[i] === c ? 1 : 0);
+          hess[i] = stats[2 * i + 1] = Math.max(p * (1 - p), 1e-6);
         }
-        const tree = growTree(
-          data,
-          rows,
-          stats,
-          2,
-          {
-            maxDepth: o.maxDepth,
-            minSamplesLeaf: o.minSamplesLeaf,
-            featuresPerSplit: mtry,
-            criterion: 'newton',
-            lambda: o.lambda,
-          },
-          rng,
-        );
+        // every feature at every split: histograms by subtraction, leaves best-first (boosting-tree.ts)
+        const tree =
+          mtry === d
+            ? growBoostingTree(data, rows, grad, hess, o)
+            : growTree(
+                data,
+                rows,
+                stats,
+                2,
+                {
+                  maxDepth: o.maxDepth,
+                  minSamplesLeaf: o.minSamplesLeaf,
+                  featuresPerSplit: mtry,
+                  criterion: 'newton',
+                  lambda: o.lambda,
+                },
+                rng,
+              );
         for (let v = 0; v < tree.value.length; v++) tree.value[v] *= o.learningRate;
         this.trees.push(tree);
         for (let i = 0; i < n; i++) F[i * k + c] += tree.value[leafIndex(tree, X, i * d)];

@@ -55,6 +55,37 @@ export interface FlatTree {
   outDim: number;
 }
 
+/** A tree's nodes as they grow (a leaf until split); `build` packs them into a FlatTree. */
+export class FlatTreeBuilder {
+  readonly feature: number[] = [];
+  readonly threshold: number[] = [];
+  readonly left: number[] = [];
+  readonly right: number[] = [];
+  /** outDim values per node */
+  readonly value: number[] = [];
+  constructor(readonly outDim: number) {}
+
+  addNode(): number {
+    this.feature.push(-1);
+    this.threshold.push(0);
+    this.left.push(-1);
+    this.right.push(-1);
+    for (let s = 0; s < this.outDim; s++) this.value.push(0);
+    return this.feature.length - 1;
+  }
+
+  build(): FlatTree {
+    return {
+      feature: Int32Array.from(this.feature),
+      threshold: Float32Array.from(this.threshold),
+      left: Int32Array.from(this.left),
+      right: Int32Array.from(this.right),
+      value: Float32Array.from(this.value),
+      outDim: this.outDim,
+    };
+  }
+}
+
 export interface TreeGrowOptions {
   maxDepth: number;
   minSamplesLeaf: number;
@@ -91,11 +122,8 @@ export function growTree(
     }
     return t > 0 ? s / t : 0; // maximising Σ n_c²/N over children = minimising weighted gini
   };
-  const feature: number[] = [];
-  const threshold: number[] = [];
-  const left: number[] = [];
-  const right: number[] = [];
-  const value: number[] = [];
+  const tree = new FlatTreeBuilder(outDim);
+  const { feature, threshold, left, right, value } = tree;
   const maxBins = 256;
   const hist = new Float64Array(maxBins * S);
   const cnt = new Int32Array(maxBins);
@@ -105,15 +133,9 @@ export function growTree(
   const feats = new Int32Array(d);
   for (let f = 0; f < d; f++) feats[f] = f;
   const mtry = Math.max(1, Math.min(d, opt.featuresPerSplit));
+  const labels = opt.criterion === 'gini' ? oneHotLabels(stats, n, S) : null;
 
-  const addNode = (): number => {
-    feature.push(-1);
-    threshold.push(0);
-    left.push(-1);
-    right.push(-1);
-    for (let s = 0; s < outDim; s++) value.push(0);
-    return feature.length - 1;
-  };
+  const addNode = (): number => tree.addNode();
   const setLeaf = (node: number): void => {
     if (opt.criterion === 'newton') value[node] = -total[0] / (total[1] + lambda);
     else {
@@ -151,13 +173,23 @@ export function growTree(
       hist.fill(0, 0, nb * S);
       cnt.fill(0, 0, nb);
       const fo = f * n;
-      for (let r = start; r < end; r++) {
-        const row = rows[r];
-        const b = codes[fo + row];
-        cnt[b]++;
-        const o = row * S;
-        const h = b * S;
-        for (let s = 0; s < S; s++) hist[h + s] += stats[o + s];
+      if (labels) {
+        // one-hot stats: add 1 at the row's class (the same sums as adding its whole stats row)
+        for (let r = start; r < end; r++) {
+          const row = rows[r];
+          const b = codes[fo + row];
+          cnt[b]++;
+          hist[b * S + labels[row]]++;
+        }
+      } else {
+        for (let r = start; r < end; r++) {
+          const row = rows[r];
+          const b = codes[fo + row];
+          cnt[b]++;
+          const o = row * S;
+          const h = b * S;
+          for (let s = 0; s < S; s++) hist[h + s] += stats[o + s];
+        }
       }
       accL.fill(0);
       let nL = 0;
@@ -201,14 +233,24 @@ export function growTree(
   const rowsCopy = Int32Array.from(rows);
   rows = rowsCopy;
   grow(addNode(), 0, rows.length, 0);
-  return {
-    feature: Int32Array.from(feature),
-    threshold: Float32Array.from(threshold),
-    left: Int32Array.from(left),
-    right: Int32Array.from(right),
-    value: Float32Array.from(value),
-    outDim,
-  };
+  return tree.build();
+}
+
+/** Each row's class when every stats row is one-hot (gini's class counts of one row); else null. */
+function oneHotLabels(stats: Float64Array, n: number, S: number): Int32Array | null {
+  const labels = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    let ones = 0;
+    for (let s = 0; s < S; s++) {
+      const v = stats[i * S + s];
+      if (v === 1) {
+        ones++;
+        labels[i] = s;
+      } else if (v !== 0) return null;
+    }
+    if (ones !== 1) return null;
+  }
+  return labels;
 }
 
 /** Index of the leaf that row `i` of X (row-major, d columns) falls into. */
