@@ -3,7 +3,9 @@
  * does, in-process, excluding Node's start-up: load the stored recommender and ranker, read a folder of 32×32
  * PNG images, compute the similarity vector and rank every (architecture, pre-training dataset) option.
  * It needs a built repository (`npm start`, or `dlrec build --profile smoke`) in the store: default
- * $DLREC_HOME/artifacts. Target: ≤ 2 s.
+ * $DLREC_HOME/artifacts. Target: ≤ 0.5 s. `coldSeconds` is the first call in the process (what a one-shot
+ * `dlrec recommend` pays, less Node's start-up); `bestSeconds` the best of the repeats (a process that loaded
+ * once: warm code, warm feature threads).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -59,7 +61,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
     images,
     coldSeconds: cold.seconds,
     bestSeconds: best,
-    targetSeconds: 2,
+    targetSeconds: 0.5,
     similarityTimings: cold.similarity,
     top1: cold.top,
   };

@@ -92,7 +92,7 @@ export function register(program: Command): void {
     const sim = await similarityOfImages(store, source, {
       samples: ctx.opts.samples as number,
       // The build's own ranker (older build records name none: the store's current one).
-      loaded: await (build.ranker ? loadRanker(store, build.ranker) : loadCurrentRanker(store)),
+      loaded: build.ranker ? loadRanker(store, build.ranker) : loadCurrentRanker(store),
     });
     const { classes, images } = sim;
     const top = recommender.recommend(sim.similarity, ctx.opts.top as number, { classes });

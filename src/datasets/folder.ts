@@ -1,5 +1,6 @@
 import path from 'node:path';
 import sharp from 'sharp';
+import { decodePlainPng } from './plain-png';
 import { stratifiedSplit } from './sampler';
 import type { SkipKind, SkippedFile } from './store';
 import type { SourceFile } from './sources';
@@ -110,10 +111,11 @@ function isGrayRgb(px: Buffer): boolean {
   return true;
 }
 
-async function decode(file: SourceFile, opts: ImageFolderOptions): Promise<Decoded> {
-  const bytes = await file.read();
-  // One pass to 8-bit sRGB; gray sources come out with R = G = B and are folded back to one channel, which
-  // also catches gray images in formats without a gray mode (WebP, GIF).
+/**
+ * One pass to 8-bit sRGB; gray sources come out with R = G = B and are folded back to one channel (by
+ * decode), which also catches gray images in formats without a gray mode (WebP, GIF).
+ */
+export async function decodeWithSharp(bytes: Buffer, opts: ImageFolderOptions): Promise<Buffer> {
   const { data, info } = await sharp(bytes, { failOn: 'warning', limitInputPixels: opts.maxInputPixels })
     .rotate() // honour EXIF orientation
     .removeAlpha()
@@ -124,6 +126,12 @@ async function decode(file: SourceFile, opts: ImageFolderOptions): Promise<Decod
   if (info.channels !== 3 || data.length !== opts.width * opts.height * 3) {
     throw new Error(`${info.channels} channels after decoding`);
   }
+  return data;
+}
+
+async function decode(file: SourceFile, opts: ImageFolderOptions): Promise<Decoded> {
+  const bytes = await file.read();
+  const data = decodePlainPng(bytes, opts.width, opts.height) ?? (await decodeWithSharp(bytes, opts));
   return isGrayRgb(data)
     ? { pixels: Buffer.from(data.filter((_, i) => i % 3 === 0)), channels: 1 }
     : { pixels: data, channels: 3 };
@@ -142,7 +150,7 @@ export async function ingestImageFolder(
   const skipped: SkippedFile[] = [];
   const candidates = classify(files, skipped);
   const decoded: Array<{ c: Candidate; d: Decoded }> = [];
-  const CONCURRENCY = 8;
+  const CONCURRENCY = 32;
   let done = 0;
   for (let i = 0; i < candidates.length; i += CONCURRENCY) {
     const batch = candidates.slice(i, i + CONCURRENCY);

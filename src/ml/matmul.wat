@@ -1,9 +1,9 @@
 ;; C (m×n) = A (m×p) · Bᵀ (B given as n×p), all row-major f32, on WebAssembly SIMD (f32x4): the MLP's
 ;; forward and backward products, for src/ml/simd-matmul.ts. Every pointer is a byte offset into this
-;; module's own memory. 2×4 blocks of C (2×2 and single entries at the edges) reuse each loaded vector; p need
+;; memory the module imports (simd-matmul.ts gives it a larger one rather than growing it). 2×4 blocks of C (2×2 and single entries at the edges) reuse each loaded vector; p need
 ;; not be a multiple of 4 (the last p mod 4 products are scalar). Assembled by `npm run build:wasm` (wabt).
 (module
-  (memory (export "memory") 1)
+  (import "env" "memory" (memory 1))
 
   ;; the four lanes of v, summed
   (func $lanes (param $v v128) (result f32)

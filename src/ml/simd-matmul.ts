@@ -1,36 +1,42 @@
 /**
  * C (m×n) = A (m×p) · Bᵀ (B given as n×p), row-major float32, on WebAssembly SIMD (matmul.wat): the MLP's
  * three products per layer and step. The JavaScript 2×2-blocked loop it replaces was half the paper ranker's
- * MLP fit and most of `dlrec recommend`'s prediction time. The operands are copied into the module's memory
- * (grown as needed; one module per thread), which costs O(mp + np + mn) against the product's O(mnp).
+ * MLP fit and most of `dlrec recommend`'s prediction time. The operands are copied into the module's memory,
+ * which costs O(mp + np + mn) against the product's O(mnp). The memory is never grown: growing detaches its
+ * old ArrayBuffer, and the first detach in a thread makes V8 check every typed-array access of that thread
+ * from then on (the image features ran 25% slower after it). A larger need gets a new, larger memory and a
+ * new instance of the compiled module (one per thread) instead.
  */
 import { WASM_BASE64 } from './matmul-wasm';
 
 // Node's WebAssembly API, as much as is used here (tsconfig has no DOM lib).
 interface Memory {
   readonly buffer: ArrayBuffer;
-  grow(pages: number): number;
 }
 declare const WebAssembly: {
   Module: new (bytes: Uint8Array) => object;
   Instance: new (m: object, imports: object) => { exports: unknown };
+  Memory: new (d: { initial: number }) => Memory;
 };
 
 interface Kernel {
-  memory: Memory;
   matmulABt(A: number, B: number, C: number, m: number, n: number, p: number): void;
 }
 
 const PAGE = 65_536;
+let compiled: object | undefined;
 let kernel: Kernel | undefined;
 let floats = new Float32Array(0);
 
 function kernelWith(bytes: number): Kernel {
-  kernel ??= new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(WASM_BASE64, 'base64')), {})
-    .exports as Kernel;
-  const have = kernel.memory.buffer.byteLength;
-  if (bytes > have) kernel.memory.grow(Math.ceil((bytes - have) / PAGE));
-  if (floats.buffer !== kernel.memory.buffer) floats = new Float32Array(kernel.memory.buffer);
+  if (!kernel || bytes > floats.byteLength) {
+    compiled ??= new WebAssembly.Module(Buffer.from(WASM_BASE64, 'base64'));
+    // At least double, so that a slowly growing need makes few instances.
+    const pages = Math.max(Math.ceil(bytes / PAGE), (2 * floats.byteLength) / PAGE, 16);
+    const memory = new WebAssembly.Memory({ initial: pages });
+    kernel = new WebAssembly.Instance(compiled, { env: { memory } }).exports as Kernel;
+    floats = new Float32Array(memory.buffer);
+  }
   return kernel;
 }
 
