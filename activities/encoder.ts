@@ -369,8 +369,9 @@ async function simulateLanguageModel(
 }
 
 /**
- * DLREC_WORD2VEC_THREADS: threads of one word2vec fit (default 1, deterministic). More train the same tables at
- * once (Hogwild); on the 2-core bench machine 2 threads gave 0.6–1.5× one thread's words/s from run to run.
+ * DLREC_WORD2VEC_THREADS: threads of one word2vec fit (default 1, deterministic). More train replicas of the
+ * tables merged every few thousand words (src/encoder/word2vec-shards.ts): 2 threads gave 1.6–1.9× one
+ * thread's words/s on the 2-core bench machine, but the vectors then depend on the threads' timing.
  */
 function word2vecThreads(): number {
   const n = Number(process.env.DLREC_WORD2VEC_THREADS ?? 1);

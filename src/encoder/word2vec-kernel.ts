@@ -11,7 +11,8 @@
  *
  * Memory layout (byte offsets): sigmoid table, log-sigmoid table, the noise table, then per training thread a
  * gradient row, its target list, its io block (sampling state, loss sum, pairs) and its sentence buffer, then
- * the input rows (syn0), then the output rows (syn1).
+ * the input rows (syn0), then the output rows (syn1); with several threads, then per thread a replica of both
+ * tables and its snapshot (see word2vec-shards.ts).
  */
 import type { SeededRandom } from '../random';
 import { WASM_BASE64 } from './word2vec-kernel-wasm';
@@ -20,6 +21,7 @@ interface KernelExports {
   dot(a: number, b: number, n: number): number;
   update(input: number, output: number, grad: number, g: number, n: number): void;
   apply(input: number, grad: number, n: number): void;
+  merge(shared: number, replica: number, snapshot: number, n: number): void;
   pair(
     input: number,
     targets: number,
@@ -84,6 +86,8 @@ export interface TablesLayout {
   noiseLength?: number;
   /** Most words of one sentence (each thread has a buffer for one). */
   maxSentence?: number;
+  /** Each thread trains a replica of the tables of its own, merged into the shared ones now and then. */
+  replicas?: boolean;
   memory: SharedMemory;
 }
 
@@ -110,13 +114,16 @@ export class Word2VecTables {
   readonly noiseLength: number;
   /** The memory as float64 (each thread's loss sum and pair count). */
   readonly doubles: Float64Array;
+  /** Byte offset of thread 0's replica (0: no replicas); a replica and its snapshot are tableBytes each. */
+  private readonly replicaBase: number;
+  private readonly tableBytes: number;
   private readonly scratchBase: number;
   private readonly scratchBytes: number;
   private readonly targetBytes: number;
 
   /** New tables of `rows` × `dim` (zeros), or `layout`'s tables in the memory another thread made. */
   constructor(layout: Omit<TablesLayout, 'memory'> & { memory?: SharedMemory }) {
-    const { rows, dim, threads, maxTargets, noiseLength = 0, maxSentence = 0 } = layout;
+    const { rows, dim, threads, maxTargets, noiseLength = 0, maxSentence = 0, replicas = false } = layout;
     this.rows = rows;
     this.dim = dim;
     this.stride = Math.ceil(dim / 16) * 16;
@@ -128,10 +135,14 @@ export class Word2VecTables {
     this.scratchBytes = this.rowBytes + this.targetBytes + IO_BYTES + align16(maxSentence * 4);
     this.inputBase = this.scratchBase + threads * this.scratchBytes;
     this.outputBase = this.inputBase + rows * this.rowBytes;
-    const pages = Math.ceil((this.outputBase + rows * this.rowBytes) / PAGE);
+    this.tableBytes = 2 * rows * this.rowBytes; // both tables: input rows, then output rows
+    this.replicaBase = replicas ? this.inputBase + this.tableBytes : 0;
+    const end = this.inputBase + this.tableBytes * (replicas ? 1 + 2 * threads : 1);
+    const pages = Math.ceil(end / PAGE);
     if (pages > 65_536)
       throw new Error(
-        `word2vec: ${rows} tokens × ${dim} dimensions need more than the 4 GiB of WebAssembly memory`,
+        `word2vec: ${rows} tokens × ${dim} dimensions${replicas ? ` on ${threads} threads` : ''} need more than the 4 GiB of WebAssembly memory` +
+          (replicas ? '; use fewer threads' : ''),
       );
     this.memory = layout.memory ?? new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
     compiled ??= new WebAssembly.Module(Buffer.from(WASM_BASE64, 'base64'));
@@ -189,6 +200,31 @@ export class Word2VecTables {
     );
   }
 
+  /** Byte offsets of the input and output rows a thread trains: its replica's, or the shared tables. */
+  tablesOf(thread: number): { input: number; output: number } {
+    if (!this.replicaBase) return { input: this.inputBase, output: this.outputBase };
+    const input = this.replicaBase + 2 * thread * this.tableBytes;
+    return { input, output: input + this.tableBytes / 2 };
+  }
+
+  /** A thread's replica and snapshot ← the shared tables (before it trains). */
+  startReplica(thread: number): void {
+    const replica = this.tablesOf(thread).input;
+    const shared = [this.inputBase, this.inputBase + this.tableBytes];
+    this.memoryBytes().copyWithin(replica, shared[0], shared[1]);
+    this.memoryBytes().copyWithin(replica + this.tableBytes, shared[0], shared[1]);
+  }
+
+  /** The shared tables take a thread's updates since its last merge; its replica restarts from them. */
+  mergeReplica(thread: number): void {
+    const replica = this.tablesOf(thread).input;
+    this.kernel.merge(this.inputBase, replica, replica + this.tableBytes, this.tableBytes / 4);
+  }
+
+  private memoryBytes(): Uint8Array {
+    return new Uint8Array(this.memory.buffer);
+  }
+
   /** Copies the noise table (word ids, drawn uniformly) into the memory: once, by the thread that made it. */
   setNoise(noise: Int32Array): void {
     if (noise.length !== this.noiseLength)
@@ -221,6 +257,7 @@ export class Word2VecTables {
     const io = this.ioBlock(thread);
     this.ints[io / 4] = rng.state;
     const grad = this.scratchRow(thread);
+    const { input, output } = this.tablesOf(thread);
     this.kernel.sentence(
       io + IO_BYTES,
       length,
@@ -232,8 +269,8 @@ export class Word2VecTables {
       window,
       negative,
       alpha,
-      this.inputBase,
-      this.outputBase,
+      input,
+      output,
       this.rowBytes,
       this.stride,
       0,

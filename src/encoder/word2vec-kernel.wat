@@ -86,6 +86,60 @@
         (local.set $grad (i32.add (local.get $grad) (i32.const 64)))
         (br $next))))
 
+  ;; $update of `out`, and in the same pass Σ in·next summed exactly as $dot sums it (same four accumulators,
+  ;; same order: the same float): the next target's dot product without a second pass over `in`. Only for a
+  ;; `next` other than `out` (whose dot must see the update).
+  (func $updateDot (param $in i32) (param $out i32) (param $grad i32) (param $g f32) (param $n i32)
+    (param $next i32) (result f32)
+    (local $end i32) (local $gv v128) (local $o0 v128) (local $o1 v128) (local $o2 v128) (local $o3 v128)
+    (local $i0 v128) (local $i1 v128) (local $i2 v128) (local $i3 v128)
+    (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128)
+    (local.set $gv (f32x4.splat (local.get $g)))
+    (local.set $end (i32.add (local.get $in) (i32.shl (local.get $n) (i32.const 2))))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $in) (local.get $end)))
+        (local.set $i0 (v128.load (local.get $in)))
+        (local.set $i1 (v128.load offset=16 (local.get $in)))
+        (local.set $i2 (v128.load offset=32 (local.get $in)))
+        (local.set $i3 (v128.load offset=48 (local.get $in)))
+        (local.set $s0 (f32x4.add (local.get $s0) (f32x4.mul (local.get $i0) (v128.load (local.get $next)))))
+        (local.set $s1 (f32x4.add (local.get $s1)
+          (f32x4.mul (local.get $i1) (v128.load offset=16 (local.get $next)))))
+        (local.set $s2 (f32x4.add (local.get $s2)
+          (f32x4.mul (local.get $i2) (v128.load offset=32 (local.get $next)))))
+        (local.set $s3 (f32x4.add (local.get $s3)
+          (f32x4.mul (local.get $i3) (v128.load offset=48 (local.get $next)))))
+        (local.set $o0 (v128.load (local.get $out)))
+        (local.set $o1 (v128.load offset=16 (local.get $out)))
+        (local.set $o2 (v128.load offset=32 (local.get $out)))
+        (local.set $o3 (v128.load offset=48 (local.get $out)))
+        (v128.store (local.get $grad)
+          (f32x4.add (v128.load (local.get $grad)) (f32x4.mul (local.get $gv) (local.get $o0))))
+        (v128.store offset=16 (local.get $grad)
+          (f32x4.add (v128.load offset=16 (local.get $grad)) (f32x4.mul (local.get $gv) (local.get $o1))))
+        (v128.store offset=32 (local.get $grad)
+          (f32x4.add (v128.load offset=32 (local.get $grad)) (f32x4.mul (local.get $gv) (local.get $o2))))
+        (v128.store offset=48 (local.get $grad)
+          (f32x4.add (v128.load offset=48 (local.get $grad)) (f32x4.mul (local.get $gv) (local.get $o3))))
+        (v128.store (local.get $out) (f32x4.add (local.get $o0) (f32x4.mul (local.get $gv) (local.get $i0))))
+        (v128.store offset=16 (local.get $out)
+          (f32x4.add (local.get $o1) (f32x4.mul (local.get $gv) (local.get $i1))))
+        (v128.store offset=32 (local.get $out)
+          (f32x4.add (local.get $o2) (f32x4.mul (local.get $gv) (local.get $i2))))
+        (v128.store offset=48 (local.get $out)
+          (f32x4.add (local.get $o3) (f32x4.mul (local.get $gv) (local.get $i3))))
+        (local.set $in (i32.add (local.get $in) (i32.const 64)))
+        (local.set $out (i32.add (local.get $out) (i32.const 64)))
+        (local.set $grad (i32.add (local.get $grad) (i32.const 64)))
+        (local.set $next (i32.add (local.get $next) (i32.const 64)))
+        (br $next)))
+    (local.set $s0 (f32x4.add (f32x4.add (local.get $s0) (local.get $s1))
+      (f32x4.add (local.get $s2) (local.get $s3))))
+    (f32.add
+      (f32.add (f32x4.extract_lane 0 (local.get $s0)) (f32x4.extract_lane 1 (local.get $s0)))
+      (f32.add (f32x4.extract_lane 2 (local.get $s0)) (f32x4.extract_lane 3 (local.get $s0)))))
+
   ;; The context row takes its accumulated gradient: in += grad; grad = 0 (ready for the next pair). Four
   ;; vectors a step.
   (func $apply (export "apply") (param $in i32) (param $grad i32) (param $n i32)
@@ -109,6 +163,25 @@
         (local.set $grad (i32.add (local.get $grad) (i32.const 64)))
         (br $next))))
 
+  ;; A thread's replica of the tables hands its updates since its snapshot to the shared tables, and replica and
+  ;; snapshot start again from the result: shared += replica − snapshot; replica = snapshot = shared. `n` floats
+  ;; (a multiple of 4) from each of the three byte offsets.
+  (func (export "merge") (param $shared i32) (param $replica i32) (param $snapshot i32) (param $n i32)
+    (local $end i32) (local $v v128)
+    (local.set $end (i32.add (local.get $shared) (i32.shl (local.get $n) (i32.const 2))))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $shared) (local.get $end)))
+        (local.set $v (f32x4.add (v128.load (local.get $shared))
+          (f32x4.sub (v128.load (local.get $replica)) (v128.load (local.get $snapshot)))))
+        (v128.store (local.get $shared) (local.get $v))
+        (v128.store (local.get $replica) (local.get $v))
+        (v128.store (local.get $snapshot) (local.get $v))
+        (local.set $shared (i32.add (local.get $shared) (i32.const 16)))
+        (local.set $replica (i32.add (local.get $replica) (i32.const 16)))
+        (local.set $snapshot (i32.add (local.get $snapshot) (i32.const 16)))
+        (br $next))))
+
   ;; One (context, centre) pair with its negatives, as word2vec.c's inner loop. targets: `count` i32 byte
   ;; offsets of output rows, the first the centre (label 1), the rest noise (label 0). sigmoid and log-sigmoid
   ;; come from tables of `size` f32 each over [-6, 6] (as word2vec.c's and gensim's EXP_TABLE). The context
@@ -116,14 +189,15 @@
   (func $pair (export "pair")
     (param $in i32) (param $targets i32) (param $count i32) (param $alpha f32) (param $grad i32) (param $n i32)
     (param $sigmoid i32) (param $logSigmoid i32) (param $size i32) (result f32)
-    (local $t i32) (local $out i32) (local $f f32) (local $i i32) (local $g f32) (local $loss f32)
-    (local $scale f32)
+    (local $t i32) (local $out i32) (local $next i32) (local $f f32) (local $i i32) (local $g f32)
+    (local $loss f32) (local $scale f32)
     (local.set $scale (f32.div (f32.convert_i32_s (local.get $size)) (f32.const 12)))
+    (if (i32.gt_s (local.get $count) (i32.const 0))
+      (then (local.set $f (call $dot (local.get $in) (i32.load (local.get $targets)) (local.get $n)))))
     (block $done
       (loop $next
         (br_if $done (i32.ge_u (local.get $t) (local.get $count)))
         (local.set $out (i32.load (i32.add (local.get $targets) (i32.shl (local.get $t) (i32.const 2)))))
-        (local.set $f (call $dot (local.get $in) (local.get $out) (local.get $n)))
         ;; table index of f, clipped to the table (|f| ≥ 6 saturates, as a clipped sigmoid)
         (local.set $i (i32.trunc_sat_f32_s
           (f32.mul (f32.add (local.get $f) (f32.const 6)) (local.get $scale))))
@@ -146,8 +220,18 @@
             (local.set $loss (f32.sub (local.get $loss)
               (f32.load (i32.add (local.get $logSigmoid)
                 (i32.shl (i32.sub (i32.sub (local.get $size) (i32.const 1)) (local.get $i)) (i32.const 2))))))))
-        (call $update (local.get $in) (local.get $out) (local.get $grad) (local.get $g) (local.get $n))
+        ;; the update, and the next target's dot product (in the same pass unless it is this row again)
         (local.set $t (i32.add (local.get $t) (i32.const 1)))
+        (if (i32.lt_u (local.get $t) (local.get $count))
+          (then
+            (local.set $next (i32.load (i32.add (local.get $targets) (i32.shl (local.get $t) (i32.const 2)))))
+            (if (i32.ne (local.get $next) (local.get $out))
+              (then (local.set $f (call $updateDot (local.get $in) (local.get $out) (local.get $grad)
+                (local.get $g) (local.get $n) (local.get $next))))
+              (else
+                (call $update (local.get $in) (local.get $out) (local.get $grad) (local.get $g) (local.get $n))
+                (local.set $f (call $dot (local.get $in) (local.get $next) (local.get $n))))))
+          (else (call $update (local.get $in) (local.get $out) (local.get $grad) (local.get $g) (local.get $n))))
         (br $next)))
     (call $apply (local.get $in) (local.get $grad) (local.get $n))
     (local.get $loss));; A sentence's pairs, as word2vec-shards.ts' trainShard did them in JavaScript (same draws in the same

@@ -143,6 +143,7 @@ export class Word2Vec {
       maxTargets: negative + 1,
       noiseLength: noise.length,
       maxSentence,
+      replicas: threads > 1,
     };
     const tables = new Word2VecTables(layout);
     tables.setNoise(noise);
@@ -170,6 +171,7 @@ export class Word2Vec {
       loss: new Float64Array(new SharedArrayBuffer(16 * threads * epochs)),
       status: new Int32Array(new SharedArrayBuffer(4 * (threads - 1))),
       error: new Uint8Array(new SharedArrayBuffer(1024)),
+      lock: new Int32Array(new SharedArrayBuffer(4)),
     };
     const lossOf = (epoch: number) => {
       let sum = 0;

@@ -82,60 +82,65 @@ for (const threads of [1, 2]) {
   });
 }
 
-test('the WebAssembly kernel trains a pair as plain arithmetic does', () => {
-  const dim = 40; // padded to 48: the padding must stay zero
-  const t = new Word2VecTables({ rows: 6, dim, threads: 1, maxTargets: 4 });
-  const rng = new SeededRandom(5);
-  const inputs = Array.from({ length: 6 }, () =>
-    Float64Array.from({ length: dim }, () => rng.normal() * 0.5),
-  );
-  const outputs = Array.from({ length: 6 }, () =>
-    Float64Array.from({ length: dim }, () => rng.normal() * 0.5),
-  );
-  inputs.forEach((v, r) => t.floats.set(v, t.inputRow(r) / 4));
-  outputs.forEach((v, r) => t.floats.set(v, t.outputRow(r) / 4));
-  const targets = [2, 4, 5];
-  targets.forEach((r, i) => (t.ints[t.targetList(0) + i] = t.outputRow(r)));
-  const alpha = 0.05;
-  const loss = t.trainPair(0, t.inputRow(1), targets.length, alpha);
+// [2, 4, 4, 5]: a noise word drawn twice in a row, whose second dot product must see the first update (the
+// kernel fuses each update with the next target's dot product only when the rows differ); at alpha 1 a stale
+// dot product is far outside the tolerance (checked by breaking the kernel so).
+for (const [targets, alpha] of [
+  [[2, 4, 5], 0.05],
+  [[2, 4, 4, 5], 1],
+] as const)
+  test(`the WebAssembly kernel trains a pair as plain arithmetic does (targets ${targets}, alpha ${alpha})`, () => {
+    const dim = 40; // padded to 48: the padding must stay zero
+    const t = new Word2VecTables({ rows: 6, dim, threads: 1, maxTargets: 4 });
+    const rng = new SeededRandom(5);
+    const inputs = Array.from({ length: 6 }, () =>
+      Float64Array.from({ length: dim }, () => rng.normal() * 0.5),
+    );
+    const outputs = Array.from({ length: 6 }, () =>
+      Float64Array.from({ length: dim }, () => rng.normal() * 0.5),
+    );
+    inputs.forEach((v, r) => t.floats.set(v, t.inputRow(r) / 4));
+    outputs.forEach((v, r) => t.floats.set(v, t.outputRow(r) / 4));
+    targets.forEach((r, i) => (t.ints[t.targetList(0) + i] = t.outputRow(r)));
+    const loss = t.trainPair(0, t.inputRow(1), targets.length, alpha);
 
-  // The oracle: word2vec.c's update with an exact sigmoid, in float64.
-  const sigmoid = (x: number) => 1 / (1 + Math.exp(-Math.max(-6, Math.min(6, x))));
-  const input = inputs[1];
-  const grad = new Float64Array(dim);
-  let expectedLoss = 0;
-  targets.forEach((r, i) => {
-    const out = outputs[r];
-    const f = input.reduce((s, x, k) => s + x * out[k], 0);
-    const label = i === 0 ? 1 : 0;
-    expectedLoss -= Math.log(label ? sigmoid(f) : 1 - sigmoid(f));
-    const g = (label - sigmoid(f)) * alpha;
-    for (let k = 0; k < dim; k++) {
-      grad[k] += g * out[k];
-      out[k] += g * input[k];
-    }
+    // The oracle: word2vec.c's update with an exact sigmoid, in float64.
+    const sigmoid = (x: number) => 1 / (1 + Math.exp(-Math.max(-6, Math.min(6, x))));
+    const input = inputs[1];
+    const grad = new Float64Array(dim);
+    let expectedLoss = 0;
+    targets.forEach((r, i) => {
+      const out = outputs[r];
+      const f = input.reduce((s, x, k) => s + x * out[k], 0);
+      const label = i === 0 ? 1 : 0;
+      expectedLoss -= Math.log(label ? sigmoid(f) : 1 - sigmoid(f));
+      const g = (label - sigmoid(f)) * alpha;
+      for (let k = 0; k < dim; k++) {
+        grad[k] += g * out[k];
+        out[k] += g * input[k];
+      }
+    });
+    for (let k = 0; k < dim; k++) input[k] += grad[k];
+    // The sigmoid tables have bins of 12/SIGMOID_TABLE_SIZE: σ is off by at most a quarter of that.
+    const tol = (12 / SIGMOID_TABLE_SIZE) * 0.25 * alpha * 3 + 1e-5;
+    const close = (row: number, want: Float64Array, what: string) => {
+      for (let k = 0; k < t.stride; k++) {
+        const got = t.floats[row / 4 + k];
+        if (k >= dim) assert.equal(got, 0, `${what}: padding ${k} stays zero`);
+        else
+          assert.ok(
+            Math.abs(got - want[k]) <= tol * (1 + Math.abs(want[k])),
+            `${what}[${k}] ${got} vs ${want[k]}`,
+          );
+      }
+    };
+    close(t.inputRow(1), input, 'context row');
+    for (const r of targets) close(t.outputRow(r), outputs[r], `output row ${r}`);
+    close(t.outputRow(3), outputs[3], 'untouched output row');
+    assert.ok(Math.abs(loss - expectedLoss) < 0.02 * expectedLoss, `loss ${loss} vs ${expectedLoss}`);
+    for (let k = 0; k < t.stride; k++)
+      assert.equal(t.floats[t.scratchRow(0) / 4 + k], 0, 'gradient row cleared');
   });
-  for (let k = 0; k < dim; k++) input[k] += grad[k];
-  // The sigmoid tables have bins of 12/SIGMOID_TABLE_SIZE: σ is off by at most a quarter of that.
-  const tol = (12 / SIGMOID_TABLE_SIZE) * 0.25 * alpha * 3 + 1e-5;
-  const close = (row: number, want: Float64Array, what: string) => {
-    for (let k = 0; k < t.stride; k++) {
-      const got = t.floats[row / 4 + k];
-      if (k >= dim) assert.equal(got, 0, `${what}: padding ${k} stays zero`);
-      else
-        assert.ok(
-          Math.abs(got - want[k]) <= tol * (1 + Math.abs(want[k])),
-          `${what}[${k}] ${got} vs ${want[k]}`,
-        );
-    }
-  };
-  close(t.inputRow(1), input, 'context row');
-  for (const r of targets) close(t.outputRow(r), outputs[r], `output row ${r}`);
-  close(t.outputRow(3), outputs[3], 'untouched output row');
-  assert.ok(Math.abs(loss - expectedLoss) < 0.02 * expectedLoss, `loss ${loss} vs ${expectedLoss}`);
-  for (let k = 0; k < t.stride; k++)
-    assert.equal(t.floats[t.scratchRow(0) / 4 + k], 0, 'gradient row cleared');
-});
 
 test('the committed kernel binary is its WebAssembly text source', () => {
   execFileSync(process.execPath, [path.join(__dirname, '../../scripts/build-wasm.js'), '--check'], {
@@ -202,4 +207,30 @@ test('a sentence trained in the kernel equals its pairs drawn and trained one by
   assert.equal(kernel.doubles[io + 1], loss);
   const tablesOf = (t: Word2VecTables) => t.floats.slice(t.inputBase / 4);
   assert.deepEqual(tablesOf(kernel), tablesOf(oracle));
+});
+
+test("threads' replicas hand every update to the shared tables: shared += replica − snapshot", () => {
+  const t = new Word2VecTables({ rows: 3, dim: 20, threads: 2, maxTargets: 2, replicas: true });
+  const shared = t.inputRow(1) / 4;
+  t.floats.fill(0.5, shared, shared + t.stride); // input row 1
+  const out = t.outputRow(2) / 4;
+  t.floats.fill(-1, out, out + t.stride); // output row 2
+  t.startReplica(0);
+  t.startReplica(1);
+  const row = (base: number, r: number) => base / 4 + r * t.stride;
+  const [r0, r1] = [t.tablesOf(0), t.tablesOf(1)];
+  assert.notEqual(r0.input, t.inputBase, 'threads train replicas, not the shared rows');
+  assert.equal(t.floats[row(r1.input, 1) + 3], 0.5, 'a replica starts as the shared tables');
+  t.floats[row(r0.input, 1) + 3] += 0.25; // thread 0 moves input row 1
+  t.floats[row(r1.input, 1) + 3] += 1; // thread 1 moves the same entry
+  t.floats[row(r1.output, 2) + 0] += 2; // and an output entry
+  t.mergeReplica(0);
+  assert.equal(t.floats[shared + 3], 0.75, "thread 0's update reached the shared row");
+  t.mergeReplica(1);
+  assert.equal(t.floats[shared + 3], 1.75, "both threads' updates add up");
+  assert.equal(t.floats[out], 1, "thread 1's output update reached the shared row");
+  assert.equal(t.floats[row(r1.input, 1) + 3], 1.75, 'the merging replica restarts from the shared tables');
+  t.mergeReplica(1);
+  assert.equal(t.floats[shared + 3], 1.75, 'an unchanged replica adds nothing');
+  assert.equal(t.floats[shared + 4], 0.5, 'untouched entries stay');
 });
