@@ -1,8 +1,21 @@
 import { Command, CommanderError } from 'commander';
-import { registerAll } from './commands';
+import { registerFor } from './commands';
 import { reportError, UsageError } from './output';
 
-export function buildProgram(): Command {
+/** Global options that take a value (their value is not the command's name). */
+const VALUE_OPTIONS = new Set(['--store', '--s3-endpoint']);
+
+/** The top-level command argv names, if any: the first word that is neither an option nor an option's value. */
+export function commandName(argv: string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    if (VALUE_OPTIONS.has(argv[i])) i++;
+    else if (!argv[i].startsWith('-')) return argv[i];
+  }
+  return undefined;
+}
+
+/** The program with every command, or (given `argv`) only the group of the command argv names. */
+export function buildProgram(argv?: string[]): Command {
   const program = new Command('dlrec')
     .description(
       'Recommend an architecture, its pre-training dataset and the expected accuracy for an image dataset',
@@ -18,12 +31,12 @@ export function buildProgram(): Command {
     .exitOverride()
     .configureOutput({ outputError: (str, write) => write(str.replace(/^error: /, 'dlrec: ')) })
     .enablePositionalOptions(false);
-  registerAll(program);
+  registerFor(program, argv ? commandName(argv) : undefined);
   return program;
 }
 
 export async function main(argv: string[]): Promise<void> {
-  const program = buildProgram();
+  const program = buildProgram(argv);
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (err) {

@@ -11,7 +11,7 @@ import {
 } from '../../src/recommendation';
 import { buildLabel, selectBuild } from '../build-record';
 import { defineAction, intOption, UsageError } from '../output';
-import { verifyRecommendations } from '../recommend-verify';
+import type * as RecommendVerify from '../recommend-verify';
 import { exportArchitectures, recommendDetails, type ArchitectureInfo } from '../recommend-details';
 
 const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
@@ -47,7 +47,7 @@ function recommendationLines(r: Recommendation, a: ArchitectureInfo, i: number):
 }
 
 function verifyLines(
-  v: Awaited<ReturnType<typeof verifyRecommendations>>,
+  v: Awaited<ReturnType<typeof RecommendVerify.verifyRecommendations>>,
   archs: ArchitectureInfo[],
 ): string[] {
   const lines = [
@@ -106,12 +106,21 @@ export function register(program: Command): void {
       .sort((a, b) => b[1] - a[1])
       .map(([dataset, similarity]) => ({ dataset, similarity }));
     if (ctx.opts.add && !ctx.opts.verify) throw new UsageError('--add needs --verify');
+    // required here: --verify brings Temporal, the worker and every activity (TF.js among them), a second
+    // of start-up that a plain recommendation need not pay.
     const verified = ctx.opts.verify
-      ? await verifyRecommendations(ctx, store, build, source, top, {
-          similarity: sim.similarity,
-          add: Boolean(ctx.opts.add),
-          worker: ctx.opts.worker !== false,
-        })
+      ? await (require('../recommend-verify') as typeof RecommendVerify).verifyRecommendations(
+          ctx,
+          store,
+          build,
+          source,
+          top,
+          {
+            similarity: sim.similarity,
+            add: Boolean(ctx.opts.add),
+            worker: ctx.opts.worker !== false,
+          },
+        )
       : undefined;
     const seconds = Math.round(performance.now() - t0) / 1000;
     const human = [
