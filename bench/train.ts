@@ -11,8 +11,10 @@
  * LeNet-5 runs 10× the batches of ResNet-20, after 5 untimed ones (oneDNN builds its kernels for each new
  * shape on first use), and the timed batches are split into ROUNDS equal rounds: `imagesPerSecond` is the
  * best round, `meanImagesPerSecond` the whole run. Keras is timed the same way (per-batch time stamps).
+ * `--ops` also reports where a native step's time goes: milliseconds and calls per step of each TensorFlow
+ * op (timed around tfjs-node's synchronous op calls; the rest of the step is JavaScript).
  * Usage: npx tsx bench/train.ts [--backend wasm|cpu|...] [--batches N] [--models lenet5,resnet20] [--no-compare]
- *        [--no-reference]
+ *        [--no-reference] [--ops]
  */
 import type { ArchitectureSpec } from '../src/arch/spec';
 import { zooModel } from '../src/arch/zoo';
@@ -20,6 +22,7 @@ import type { BackendName } from '../src/training/backend';
 import { recipeFor } from '../src/training/recipe';
 import { Trainer } from '../src/training/trainer';
 import { nativeThreadsPerJob } from '../activities/threads';
+import * as tf from '@tensorflow/tfjs';
 import { ratio, runReference } from './reference';
 import { stringOption } from './options';
 
@@ -35,7 +38,44 @@ function bestRound(stamps: number[], batchSize: number): number {
   return best;
 }
 
-async function measure(spec: ArchitectureSpec, batches: number, backend: BackendName | 'auto') {
+type OpCall = (name: string, ...rest: unknown[]) => unknown;
+
+/** Times tfjs-node's op calls (they run synchronously); `reset` starts a new tally. */
+function opTimer() {
+  const be = tf.backend() as unknown as Record<'executeSingleOutput' | 'executeMultipleOutputs', OpCall>;
+  const tally = new Map<string, { ms: number; calls: number }>();
+  const methods = ['executeSingleOutput', 'executeMultipleOutputs'] as const;
+  const own = methods.map((m) => be[m]);
+  methods.forEach((m, i) => {
+    be[m] = (name, ...rest) => {
+      const t = performance.now();
+      const out = own[i].call(be, name, ...rest);
+      const e = tally.get(name) ?? { ms: 0, calls: 0 };
+      e.ms += performance.now() - t;
+      e.calls++;
+      tally.set(name, e);
+      return out;
+    };
+  });
+  return {
+    reset: () => tally.clear(),
+    report(steps: number) {
+      methods.forEach((m, i) => (be[m] = own[i]));
+      const rows = [...tally].sort((a, b) => b[1].ms - a[1].ms);
+      const total = rows.reduce((s, [, e]) => s + e.ms, 0);
+      return {
+        nativeMsPerStep: +(total / steps).toFixed(2),
+        top: rows.slice(0, 12).map(([op, e]) => ({
+          op,
+          msPerStep: +(e.ms / steps).toFixed(3),
+          callsPerStep: +(e.calls / steps).toFixed(1),
+        })),
+      };
+    },
+  };
+}
+
+async function measure(spec: ArchitectureSpec, batches: number, backend: BackendName | 'auto', ops = false) {
   const warmup = 5;
   const B = 128;
   const count = B * (batches + warmup);
@@ -50,12 +90,14 @@ async function measure(spec: ArchitectureSpec, batches: number, backend: Backend
     backend,
     hooks: {
       onBatch: () => {
+        if (stamps.length === warmup - 1) timer?.reset();
         stamps.push(performance.now());
         const u = process.cpuUsage();
         cpu.push((u.user + u.system) / 1e6);
       },
     },
   });
+  const timer = ops && trainer.backend.name !== 'wasm' ? opTimer() : undefined;
   await trainer.train(data, data);
   trainer.dispose();
   const seconds = (stamps[stamps.length - 1] - stamps[warmup - 1]) / 1000;
@@ -68,6 +110,7 @@ async function measure(spec: ArchitectureSpec, batches: number, backend: Backend
     timedBatches: batches,
     msPerBatch: Math.round((seconds * 1000) / batches),
     imagesPerCpuSecond: Math.round((batches * B) / cpuSeconds),
+    ...(timer ? { ops: timer.report(batches) } : {}),
   };
 }
 
@@ -81,7 +124,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
     const out: Record<string, Awaited<ReturnType<typeof measure>>> = {};
     for (const m of models) {
       const spec = zooModel(m, { height: 32, width: 32, channels: 3 }, 10);
-      out[m] = await measure(spec, m === 'lenet5' ? batches * 10 : batches, b);
+      out[m] = await measure(spec, m === 'lenet5' ? batches * 10 : batches, b, args.includes('--ops'));
     }
     return out;
   };

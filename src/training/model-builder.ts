@@ -23,6 +23,7 @@ export interface BuiltModel {
   model: tf.LayersModel;
   /** True when the model ends in Softmax (outputs probabilities), false when it outputs logits. */
   outputsProbabilities: boolean;
+  /** The spec's parameter count (src/arch/shapes), including conv biases the build leaves out before BN. */
   params: number;
   /** Forward FLOPs per image (multiply-add = 2), from src/arch/shapes. */
   flops: number;
@@ -53,11 +54,28 @@ function initializer(name: string | undefined, seed: number | undefined): Initia
   return make(key === 'zeros' ? {} : { seed });
 }
 
+/**
+ * Layers whose output only BatchNormalization layers read. Such a conv's bias is redundant: BN subtracts the
+ * batch mean in training (the bias's gradient is zero) and a moving mean that includes it at inference. Left
+ * out as Keras' ResNets do (use_bias=False), it saves an activation-sized add and its gradient's reduction
+ * (~9% of a ResNet-20 step on tfjs-node). The spec's parameter count still includes it.
+ */
+function readOnlyByBatchNorm(spec: ArchitectureSpec, edges: number[][]): Set<number> {
+  const readers = edges.map(() => [] as number[]);
+  edges.forEach((list, i) => list.forEach((k) => k >= 0 && readers[k].push(i)));
+  const out = new Set<number>();
+  readers.forEach((r, k) => {
+    if (r.length > 0 && r.every((i) => spec.layers[i].type === 'BatchNormalization')) out.add(k);
+  });
+  return out;
+}
+
 function layerFor(
   spec: LayerSpec,
   opts: BuildOptions,
   seedOffset: number,
   readsInput: boolean,
+  beforeBatchNorm: boolean,
 ): tf.layers.Layer {
   const name = `l_${spec.id}`;
   const wd = opts.weightDecay ?? 0;
@@ -73,6 +91,7 @@ function layerFor(
         padding: (spec.params.padding === 'SAME' ? 'same' : 'valid') as 'same' | 'valid',
         kernelInitializer: tf.initializers.heNormal({ seed }),
         kernelRegularizer,
+        useBias: !beforeBatchNorm,
       };
       return readsInput ? new InputConv2D(args) : tf.layers.conv2d(args);
     }
@@ -138,9 +157,10 @@ export function buildModel(spec: ArchitectureSpec, opts: BuildOptions = {}): Bui
   const { height, width, channels } = spec.input;
   const input = tf.input({ shape: [height, width, channels], name: 'input' });
   const outputs: tf.SymbolicTensor[] = [];
+  const beforeBatchNorm = readOnlyByBatchNorm(spec, edges);
   spec.layers.forEach((layer, i) => {
     const ins = edges[i].map((k) => (k < 0 ? input : outputs[k]));
-    const built = layerFor(layer, opts, i, edges[i].includes(INPUT_INDEX));
+    const built = layerFor(layer, opts, i, edges[i].includes(INPUT_INDEX), beforeBatchNorm.has(i));
     outputs.push(built.apply(ins.length === 1 ? ins[0] : ins) as tf.SymbolicTensor);
   });
   const out = sinks(edges)[0];

@@ -33,9 +33,30 @@ export function readWeights(model: tf.LayersModel): NamedArray[] {
   }));
 }
 
+/**
+ * Weights saved when a conv read only by BatchNormalization still had a bias (model-builder now leaves it
+ * out): the bias moves into each reading BN's moving mean, which gives the same inference output exactly
+ * ((x + b − μ) = (x − (μ − b))); in training BN's batch mean cancels it anyway.
+ */
+export function foldDroppedBiases(model: tf.LayersModel, weights: NamedArray[]): NamedArray[] {
+  const byName = new Map(weights.map((w) => [w.name, w]));
+  for (const layer of model.layers) {
+    const bias = byName.get(`${layer.name}/bias`);
+    if (!bias || layer.getClassName() !== 'Conv2D' || layer.getConfig().useBias !== false) continue;
+    for (const node of layer.outboundNodes) {
+      const key = `${node.outboundLayer.name}/moving_mean`;
+      const mean = byName.get(key);
+      if (!mean || mean.data.length !== bias.data.length) continue;
+      byName.set(key, { ...mean, data: mean.data.map((m, c) => m - bias.data[c]) });
+    }
+    byName.delete(bias.name);
+  }
+  return [...byName.values()];
+}
+
 /** Restores every weight; a missing or mis-shaped one means the checkpoint belongs to another model. */
 export function writeWeights(model: tf.LayersModel, weights: NamedArray[]): void {
-  const byName = new Map(weights.map((w) => [w.name, w]));
+  const byName = new Map(foldDroppedBiases(model, weights).map((w) => [w.name, w]));
   for (const v of model.weights) {
     const w = byName.get(weightName(v));
     if (!w || !sameShape(w.shape, v.shape)) {
@@ -54,7 +75,7 @@ export function copyMatchingWeights(
   weights: NamedArray[],
   skipLayers: string[] = [],
 ): { transferred: string[]; fresh: string[] } {
-  const byName = new Map(weights.map((w) => [w.name, w]));
+  const byName = new Map(foldDroppedBiases(model, weights).map((w) => [w.name, w]));
   const skip = skipLayers.map((id) => `l_${id}/`);
   const transferred: string[] = [];
   const fresh: string[] = [];

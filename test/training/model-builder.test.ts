@@ -5,7 +5,9 @@ import type { ArchitectureSpec, LayerSpec } from '../../src/arch/spec';
 import { analyze } from '../../src/arch/shapes';
 import { initBackend } from '../../src/training/backend';
 import { buildModel } from '../../src/training/model-builder';
-import { conv } from '../helpers/layers';
+import { copyMatchingWeights, readWeights, writeWeights } from '../../src/training/model-weights';
+import { zooModel } from '../../src/arch/zoo';
+import { conv, convsReadOnlyByBatchNorm } from '../helpers/layers';
 
 /** A DAG that uses every layer type of the spec. */
 const EVERY_LAYER: ArchitectureSpec = {
@@ -62,7 +64,8 @@ test('every layer type builds with the shapes and parameter count src/arch infer
     const shape = model.getLayer(`l_${l.id}`).outputShape as (number | null)[];
     assert.deepEqual(shape.slice(1), expected.shapes[i], `layer ${l.id}`);
   });
-  assert.equal(model.countParams(), params);
+  // c1 is read only by BatchNormalization: its 6 biases are left out of the built model (see the next test).
+  assert.equal(model.countParams() + 6, params);
   assert.ok(flops > 0 && outputsProbabilities);
   // L2 weight decay on the 5 conv and 2 dense kernels.
   assert.equal(model.calculateLosses().length, 7);
@@ -106,4 +109,65 @@ test('training gradients of every layer type agree between the wasm and cpu back
     const err = Math.max(...g.map((v, k) => Math.abs(v - w.grads[i][k])));
     assert.ok(err / scale <= 1e-3, `gradient ${i}: relative error ${err / scale}`);
   });
+});
+
+test('a conv read only by BatchNormalization has no bias; other convs and dense layers keep theirs', () => {
+  const spec = zooModel('resnet20', { height: 32, width: 32, channels: 3 }, 10);
+  const { model } = buildModel(spec);
+  const hasBias = (id: string) => model.getLayer(`l_${id}`).weights.some((w) => w.name.endsWith('bias'));
+  const withoutBias = new Set(convsReadOnlyByBatchNorm(spec).map((l) => l.id));
+  for (const l of spec.layers) {
+    if (l.type === 'Dense') assert.ok(hasBias(l.id), l.id);
+    if (l.type === 'Convolution2D') assert.equal(hasBias(l.id), !withoutBias.has(l.id), l.id);
+  }
+  // 19 convs in front of BN; the two 1×1 projections feed the residual sums and keep their biases.
+  assert.equal(withoutBias.size, 19);
+  model.dispose();
+});
+
+test('weights saved with a bias before BatchNorm load into the bias-free build with the same outputs', async () => {
+  await initBackend('cpu');
+  const spec: ArchitectureSpec = {
+    format: 'dlrec.architecture',
+    version: 1,
+    name: 'conv-bn',
+    input: { height: 8, width: 8, channels: 3 },
+    classes: 3,
+    layers: [
+      conv('c1', 5, 3, 1, 'SAME'),
+      { id: 'bn', type: 'BatchNormalization' },
+      { id: 'relu', type: 'ReLU' },
+      { id: 'gap', type: 'GlobalAveragePooling2D' },
+      { id: 'head', type: 'Dense', params: { units: 3, init: 'glorot_uniform' } },
+      { id: 'soft', type: 'Softmax' },
+    ],
+  };
+  // The oracle: the same network as TF.js builds it by default, conv bias included, every weight random.
+  const input = tf.input({ shape: [8, 8, 3] });
+  let h = tf.layers
+    .conv2d({ name: 'l_c1', filters: 5, kernelSize: 3, padding: 'same' })
+    .apply(input) as tf.SymbolicTensor;
+  h = tf.layers.batchNormalization({ name: 'l_bn', epsilon: 1e-5 }).apply(h) as tf.SymbolicTensor;
+  h = tf.layers.reLU({ name: 'l_relu' }).apply(h) as tf.SymbolicTensor;
+  h = tf.layers.globalAveragePooling2d({ name: 'l_gap' }).apply(h) as tf.SymbolicTensor;
+  h = tf.layers.dense({ name: 'l_head', units: 3, activation: 'softmax' }).apply(h) as tf.SymbolicTensor;
+  const oracle = tf.model({ inputs: input, outputs: h });
+  oracle.weights.forEach((w, i) => {
+    const lo = w.name.includes('moving_variance') ? 0.5 : -1;
+    w.write(tf.randomUniform(w.shape as number[], lo, 1.5, 'float32', 100 + i));
+  });
+  const saved = readWeights(oracle);
+  assert.ok(saved.some((w) => w.name === 'l_c1/bias'));
+  const x = tf.randomUniform([4, 8, 8, 3], -1, 1, 'float32', 9);
+  const expected = (oracle.predict(x) as tf.Tensor).dataSync();
+  for (const load of [writeWeights, copyMatchingWeights]) {
+    const { model } = buildModel(spec, { seed: 1 });
+    load(model, saved);
+    const got = (model.predict(x) as tf.Tensor).dataSync();
+    got.forEach((v, k) =>
+      assert.ok(Math.abs(v - expected[k]) < 1e-5, `${load.name} output ${k}: ${v} vs ${expected[k]}`),
+    );
+    model.dispose();
+  }
+  oracle.dispose();
 });

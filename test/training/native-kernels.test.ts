@@ -47,3 +47,50 @@ for (const { name, f, kernel, dfdx } of ACTIVATIONS) {
     checkGradient(f, dfdx);
   });
 }
+
+test("a one-batch matrix product on tfjs-node is TensorFlow's MatMul, transposes and gradients included", async (t) => {
+  if (!nativeOrSkip(t)) return;
+  /** The TensorFlow ops that `f` runs on tfjs-node. */
+  const opsOf = (f: () => unknown): string[] => {
+    const be = tf.backend() as unknown as { executeSingleOutput: (name: string, ...r: unknown[]) => unknown };
+    const own = be.executeSingleOutput;
+    const ops: string[] = [];
+    be.executeSingleOutput = (name, ...r) => (ops.push(name), own.call(be, name, ...r));
+    try {
+      tf.tidy(f as () => void);
+    } finally {
+      be.executeSingleOutput = own;
+    }
+    return ops;
+  };
+  const run = async (backend: 'tensorflow' | 'cpu') => {
+    await initBackend(backend);
+    registerNativeKernels();
+    const a = tf.randomNormal([7, 5], 0, 1, 'float32', 1);
+    const b = tf.randomNormal([5, 3], 0, 1, 'float32', 2);
+    const bt = tf.randomNormal([3, 5], 0, 1, 'float32', 3);
+    const batched = tf.randomNormal([2, 7, 5], 0, 1, 'float32', 4);
+    const ops =
+      backend === 'tensorflow' ? [opsOf(() => tf.matMul(a, b)), opsOf(() => tf.matMul(batched, b))] : [];
+    const outs = [
+      tf.matMul(a, b),
+      tf.matMul(a, bt, false, true),
+      tf.matMul(b, a, true, true),
+      tf.matMul(batched, b), // two batches: tfjs-node's BatchMatMulV2
+      ...tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.matMul(x, y)))([a, b]),
+    ].map((o) => Array.from(o.dataSync()));
+    return { outs, ops };
+  };
+  const native = await run('tensorflow');
+  const cpu = await run('cpu');
+  assert.ok(
+    native.ops[0].includes('MatMul') && !native.ops[0].includes('BatchMatMulV2'),
+    native.ops[0].join(),
+  );
+  assert.ok(native.ops[1].includes('BatchMatMulV2'), native.ops[1].join());
+  native.outs.forEach((o, i) =>
+    o.forEach((v, k) =>
+      assert.ok(Math.abs(v - cpu.outs[i][k]) <= 1e-5, `output ${i}[${k}]: ${v} vs ${cpu.outs[i][k]}`),
+    ),
+  );
+});
