@@ -11,10 +11,9 @@ import { AbsoluteValue, Identity, LocalResponseNormalization, PowerLayer } from 
 import { FastBatchNormalization } from './fused-batchnorm';
 import { registerNativeKernels } from './native-kernels';
 import { InputConv2D } from './input-conv';
+import { PlainDense } from './dense';
 
 export interface BuildOptions {
-  /** SGD-style weight decay λ on conv/dense kernels: added to the loss as λ/2·Σw² (so the gradient is λw). */
-  weightDecay?: number;
   /** Seed for weight initialisers, for reproducible runs. */
   seed?: number;
 }
@@ -23,6 +22,13 @@ export interface BuiltModel {
   model: tf.LayersModel;
   /** True when the model ends in Softmax (outputs probabilities), false when it outputs logits. */
   outputsProbabilities: boolean;
+  /**
+   * The model up to its logits, for the training loss: the same layers without the final Softmax, `model`
+   * itself when it outputs logits, null when its Softmax reads the input directly.
+   */
+  logits: tf.LayersModel | null;
+  /** The conv and dense kernels, which SGD weight decay applies to (src/training/training-loss.ts). */
+  decayed: tf.LayerVariable[];
   /** The spec's parameter count (src/arch/shapes), including conv biases the build leaves out before BN. */
   params: number;
   /** Forward FLOPs per image (multiply-add = 2), from src/arch/shapes. */
@@ -78,8 +84,6 @@ function layerFor(
   beforeBatchNorm: boolean,
 ): tf.layers.Layer {
   const name = `l_${spec.id}`;
-  const wd = opts.weightDecay ?? 0;
-  const kernelRegularizer = wd > 0 ? tf.regularizers.l2({ l2: wd / 2 }) : undefined;
   const seed = opts.seed === undefined ? undefined : opts.seed + seedOffset;
   switch (spec.type) {
     case 'Convolution2D': {
@@ -90,7 +94,6 @@ function layerFor(
         strides: spec.params.strides,
         padding: (spec.params.padding === 'SAME' ? 'same' : 'valid') as 'same' | 'valid',
         kernelInitializer: tf.initializers.heNormal({ seed }),
-        kernelRegularizer,
         useBias: !beforeBatchNorm,
       };
       return readsInput ? new InputConv2D(args) : tf.layers.conv2d(args);
@@ -105,11 +108,10 @@ function layerFor(
       return spec.params.func === 'MAX' ? tf.layers.maxPooling2d(args) : tf.layers.averagePooling2d(args);
     }
     case 'Dense':
-      return tf.layers.dense({
+      return new PlainDense({
         name,
         units: spec.params.units,
         kernelInitializer: initializer(spec.params.init, seed),
-        kernelRegularizer,
       });
     case 'Dropout':
       // No seed: tf.js would then draw the same mask on every batch.
@@ -158,18 +160,26 @@ export function buildModel(spec: ArchitectureSpec, opts: BuildOptions = {}): Bui
   const input = tf.input({ shape: [height, width, channels], name: 'input' });
   const outputs: tf.SymbolicTensor[] = [];
   const beforeBatchNorm = readOnlyByBatchNorm(spec, edges);
+  const decayed: tf.LayerVariable[] = [];
   spec.layers.forEach((layer, i) => {
     const ins = edges[i].map((k) => (k < 0 ? input : outputs[k]));
     const built = layerFor(layer, opts, i, edges[i].includes(INPUT_INDEX), beforeBatchNorm.has(i));
     outputs.push(built.apply(ins.length === 1 ? ins[0] : ins) as tf.SymbolicTensor);
+    if (layer.type === 'Convolution2D' || layer.type === 'Dense') {
+      decayed.push((built as unknown as { kernel: tf.LayerVariable }).kernel);
+    }
   });
   const out = sinks(edges)[0];
-  const model = tf.model({
-    inputs: input,
-    outputs: outputs[out],
-    name: sanitize(spec.name ?? 'dlrec_model'),
-  });
-  return { model, outputsProbabilities: spec.layers[out].type === 'Softmax', params, flops };
+  const name = sanitize(spec.name ?? 'dlrec_model');
+  const model = tf.model({ inputs: input, outputs: outputs[out], name });
+  const outputsProbabilities = spec.layers[out].type === 'Softmax';
+  const before = edges[out][0];
+  const logits = !outputsProbabilities
+    ? model
+    : before >= 0
+      ? tf.model({ inputs: input, outputs: outputs[before], name: `${name}_logits` })
+      : null;
+  return { model, outputsProbabilities, logits, decayed, params, flops };
 }
 
 function sanitize(name: string): string {

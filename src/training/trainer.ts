@@ -28,6 +28,7 @@ import {
   writeOptimizer,
   writeWeights,
 } from './model-weights';
+import { addWeightDecay, crossEntropyFromLogits, weightDecayLoss } from './training-loss';
 
 export interface TrainingHooks {
   /** After every batch (heartbeats). */
@@ -78,7 +79,7 @@ export class Trainer {
     private readonly hooks: TrainingHooks,
   ) {
     this.recipe = validateRecipe(recipe);
-    this.built = buildModel(spec, { weightDecay: recipe.weightDecay, seed: recipe.seed });
+    this.built = buildModel(spec, { seed: recipe.seed });
     this.optimizer = tf.train.momentum(recipe.learningRate, recipe.momentum);
   }
 
@@ -276,16 +277,20 @@ export class Trainer {
     return adapt(tf.tensor4d(buf, [idx.length, data.height, data.width, data.channels]));
   }
 
-  private lossOf(out: tf.Tensor, onehot: tf.Tensor): tf.Scalar {
-    if (!this.built.outputsProbabilities) return tf.losses.softmaxCrossEntropy(onehot, out) as tf.Scalar;
-    return tf.neg(tf.mean(tf.sum(tf.mul(onehot, tf.log(tf.clipByValue(out, 1e-7, 1))), -1))) as tf.Scalar;
+  /** What the loss reads: the logits where the model has them (its Softmax's input), else its output. */
+  private scores(x: tf.Tensor, training: boolean): tf.Tensor {
+    return (this.built.logits ?? this.model).apply(x, { training }) as tf.Tensor;
   }
 
-  /** Loss of the model on (x, y) scaled by `share`, plus the weight decay term scaled likewise. */
-  private weightedLoss(x: tf.Tensor, y: tf.Tensor, share: number): tf.Scalar {
-    const out = this.model.apply(x, { training: true }) as tf.Tensor;
-    let loss = this.lossOf(out, y);
-    for (const reg of this.model.calculateLosses()) loss = tf.add(loss, reg);
+  /** Mean cross-entropy of `scores` (see `scores`) against one-hot labels, without weight decay. */
+  private lossOf(scores: tf.Tensor, onehot: tf.Tensor): tf.Scalar {
+    if (this.built.logits) return crossEntropyFromLogits(onehot, scores);
+    return tf.neg(tf.mean(tf.sum(tf.mul(onehot, tf.log(tf.clipByValue(scores, 1e-7, 1))), -1))) as tf.Scalar;
+  }
+
+  /** The cross-entropy of (x, y) scaled by `share` (a micro-batch's part of the batch). */
+  private dataLoss(x: tf.Tensor, y: tf.Tensor, share: number): tf.Scalar {
+    const loss = this.lossOf(this.scores(x, true), y);
     return (share === 1 ? loss : tf.mul(loss, share)) as tf.Scalar;
   }
 
@@ -303,21 +308,23 @@ export class Trainer {
   ): Promise<number> {
     const trainables = this.model.trainableWeights.map(variableOf);
     const x = tf.tidy(() => this.batchTensor(data, idx, rng, adapt));
-    const y = tf.tidy(() =>
-      tf.oneHot(
-        tf.tensor1d(
-          idx.map((i) => data.labels[i]),
-          'int32',
-        ),
-        classes,
-      ),
-    );
+    const y = oneHot(idx.map((i) => data.labels[i]), classes);
     const micro = this.recipe.microBatch;
+    const decayed = this.built.decayed.map(variableOf);
+    const wd = this.recipe.weightDecay;
+    // The loss reported includes the decay term (of the weights before this update), as the step's objective.
+    const update = (grads: tf.NamedTensorMap, loss: tf.Scalar) =>
+      tf.tidy(() => {
+        const total = tf.add(loss, weightDecayLoss(decayed, wd));
+        this.optimizer.applyGradients(addWeightDecay(grads, decayed, wd));
+        return total.dataSync()[0];
+      });
     try {
       if (!(micro > 0 && micro < idx.length)) {
-        return tf.tidy(
-          () => this.optimizer.minimize(() => this.weightedLoss(x, y, 1), true, trainables)!.dataSync()[0],
-        );
+        return tf.tidy(() => {
+          const { value, grads } = tf.variableGrads(() => this.dataLoss(x, y, 1), trainables);
+          return update(grads, value);
+        });
       }
       let total = 0;
       let acc: tf.NamedTensorMap | null = null;
@@ -326,7 +333,7 @@ export class Trainer {
         const { value, grads } = tf.tidy(() => {
           const xs = x.slice([start, 0, 0, 0], [n, -1, -1, -1]);
           const ys = y.slice([start, 0], [n, -1]);
-          return tf.variableGrads(() => this.weightedLoss(xs, ys, n / idx.length), trainables);
+          return tf.variableGrads(() => this.dataLoss(xs, ys, n / idx.length), trainables);
         });
         total += value.dataSync()[0];
         value.dispose();
@@ -340,7 +347,7 @@ export class Trainer {
         }
         await this.hooks.onMicroBatch?.();
       }
-      this.optimizer.applyGradients(acc as unknown as tf.NamedTensorMap & Record<string, tf.Variable>);
+      total += update(acc!, tf.scalar(0));
       tf.dispose(Object.values(acc!));
       return total;
     } finally {
@@ -367,10 +374,8 @@ export class Trainer {
         );
       }
       const [pred, loss] = tf.tidy(() => {
-        const out = this.model.apply(this.batchTensor(data, part, undefined, adapt), {
-          training: false,
-        }) as tf.Tensor;
-        const y = tf.oneHot(tf.tensor1d(labels, 'int32'), this.spec.classes);
+        const out = this.scores(this.batchTensor(data, part, undefined, adapt), false);
+        const y = oneHot(labels, this.spec.classes);
         return [tf.argMax(out, -1).dataSync(), this.lossOf(out, y).dataSync()[0]];
       });
       for (let k = 0; k < part.length; k++) if (pred[k] === labels[k]) correct++;
@@ -394,6 +399,13 @@ export class Trainer {
       return y;
     };
   }
+}
+
+/** Float one-hot rows, built in JS (no op; tfjs-backend-wasm's oneHot writes a float32 result as int bits). */
+function oneHot(labels: number[], classes: number): tf.Tensor2D {
+  const rows = new Float32Array(labels.length * classes);
+  labels.forEach((l, i) => (rows[i * classes + l] = 1));
+  return tf.tensor2d(rows, [labels.length, classes]);
 }
 
 export { encodeState, decodeState };

@@ -5,7 +5,8 @@ import type { ArchitectureSpec, LayerSpec } from '../../src/arch/spec';
 import { analyze } from '../../src/arch/shapes';
 import { initBackend } from '../../src/training/backend';
 import { buildModel } from '../../src/training/model-builder';
-import { copyMatchingWeights, readWeights, writeWeights } from '../../src/training/model-weights';
+import { copyMatchingWeights, readWeights, variableOf, writeWeights } from '../../src/training/model-weights';
+import { weightDecayLoss } from '../../src/training/training-loss';
 import { zooModel } from '../../src/arch/zoo';
 import { conv, convsReadOnlyByBatchNorm } from '../helpers/layers';
 
@@ -55,10 +56,7 @@ const EVERY_LAYER: ArchitectureSpec = {
 };
 
 test('every layer type builds with the shapes and parameter count src/arch infers', () => {
-  const { model, params, flops, outputsProbabilities } = buildModel(EVERY_LAYER, {
-    weightDecay: 5e-4,
-    seed: 3,
-  });
+  const { model, params, flops, outputsProbabilities, decayed } = buildModel(EVERY_LAYER, { seed: 3 });
   const expected = analyze(EVERY_LAYER);
   EVERY_LAYER.layers.forEach((l, i) => {
     const shape = model.getLayer(`l_${l.id}`).outputShape as (number | null)[];
@@ -68,7 +66,8 @@ test('every layer type builds with the shapes and parameter count src/arch infer
   assert.equal(model.countParams() + 6, params);
   assert.ok(flops > 0 && outputsProbabilities);
   // L2 weight decay on the 5 conv and 2 dense kernels.
-  assert.equal(model.calculateLosses().length, 7);
+  assert.equal(decayed.length, 7);
+  assert.ok(decayed.every((w) => /\/kernel/.test(w.name)));
   model.dispose();
 });
 
@@ -85,14 +84,14 @@ test('training gradients of every layer type agree between the wasm and cpu back
   spec.layers = spec.layers.map((l) => (l.id === 'join' ? { ...l, inputs: ['d1', 'gap'] } : l));
   const run = async (backend: 'wasm' | 'cpu') => {
     await initBackend(backend);
-    const { model } = buildModel(spec, { weightDecay: 5e-4, seed: 7 });
+    const { model, decayed } = buildModel(spec, { seed: 7 });
     const out = tf.tidy(() => {
       const x = tf.randomUniform([5, 12, 12, 3], -1, 1, 'float32', 11);
       const y = tf.oneHot(tf.tensor1d([0, 1, 2, 3, 1], 'int32'), 4);
       const vars = model.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val);
       const { value, grads } = tf.variableGrads(() => {
         const p = model.apply(x, { training: true }) as tf.Tensor;
-        return tf.add(tf.losses.logLoss(y, p), tf.addN(model.calculateLosses())) as tf.Scalar;
+        return tf.add(tf.losses.logLoss(y, p), weightDecayLoss(decayed.map(variableOf), 5e-4)) as tf.Scalar;
       }, vars);
       return { loss: value.dataSync()[0], grads: vars.map((v) => Array.from(grads[v.name].dataSync())) };
     });
