@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
 import type { TestContext } from 'node:test';
 import { probeBackends } from '../../src/training/backend';
 import type { ArchitectureSpec, LayerSpec } from '../../src/arch/spec';
@@ -63,4 +64,21 @@ export function nativeOrSkip(t: TestContext): boolean {
   if (process.env.CI) assert.fail(`CI needs the native backend: ${native.reason}`);
   t.skip(native.reason);
   return false;
+}
+
+/** The TensorFlow ops (single- and multi-output) that `f` runs on tfjs-node. */
+export function opsOf(f: () => unknown): string[] {
+  type Exec = (name: string, ...r: unknown[]) => unknown;
+  const be = tf.backend() as unknown as Record<'executeSingleOutput' | 'executeMultipleOutputs', Exec>;
+  const own = { single: be.executeSingleOutput, multiple: be.executeMultipleOutputs };
+  const ops: string[] = [];
+  be.executeSingleOutput = (name, ...r) => (ops.push(name), own.single.call(be, name, ...r));
+  be.executeMultipleOutputs = (name, ...r) => (ops.push(name), own.multiple.call(be, name, ...r));
+  try {
+    tf.tidy(f as () => void);
+  } finally {
+    be.executeSingleOutput = own.single;
+    be.executeMultipleOutputs = own.multiple;
+  }
+  return ops;
 }

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../src/training/backend';
 import { registerNativeKernels } from '../../src/training/native-kernels';
-import { nativeOrSkip } from './helpers';
+import { nativeOrSkip, opsOf } from './helpers';
+import { PlainDense } from '../../src/training/dense';
 
 const ACTIVATIONS = [
   { name: 'relu', f: tf.relu, kernel: 'DlrecReluGrad', dfdx: (x: number) => (x > 0 ? 1 : 0) },
@@ -50,19 +51,6 @@ for (const { name, f, kernel, dfdx } of ACTIVATIONS) {
 
 test("a one-batch matrix product on tfjs-node is TensorFlow's MatMul, transposes and gradients included", async (t) => {
   if (!nativeOrSkip(t)) return;
-  /** The TensorFlow ops that `f` runs on tfjs-node. */
-  const opsOf = (f: () => unknown): string[] => {
-    const be = tf.backend() as unknown as { executeSingleOutput: (name: string, ...r: unknown[]) => unknown };
-    const own = be.executeSingleOutput;
-    const ops: string[] = [];
-    be.executeSingleOutput = (name, ...r) => (ops.push(name), own.call(be, name, ...r));
-    try {
-      tf.tidy(f as () => void);
-    } finally {
-      be.executeSingleOutput = own;
-    }
-    return ops;
-  };
   const run = async (backend: 'tensorflow' | 'cpu') => {
     await initBackend(backend);
     registerNativeKernels();
@@ -93,4 +81,35 @@ test("a one-batch matrix product on tfjs-node is TensorFlow's MatMul, transposes
       assert.ok(Math.abs(v - cpu.outs[i][k]) <= 1e-5, `output ${i}[${k}]: ${v} vs ${cpu.outs[i][k]}`),
     ),
   );
+});
+
+test('a Dense layer on tfjs-node is one MatMul per product, without reshapes; values as TF.js\' fused layer', async (t) => {
+  if (!nativeOrSkip(t)) return;
+  await initBackend('tensorflow');
+  registerNativeKernels();
+  const args = { units: 7, kernelInitializer: 'glorotUniform' as const };
+  const plain = new PlainDense({ ...args, inputShape: [5] });
+  const fused = tf.layers.dense({ ...args, inputShape: [5] });
+  const x = tf.randomNormal([4, 5], 0, 1, 'float32', 8);
+  fused.apply(x);
+  plain.apply(x);
+  plain.setWeights(fused.getWeights().map((w) => tf.add(w, tf.randomNormal(w.shape, 0, 0.1, 'float32', 9))));
+  fused.setWeights(plain.getWeights());
+  const opsOfStep = (layer: tf.layers.Layer) =>
+    opsOf(() => tf.grads((a: tf.Tensor) => tf.sum(layer.apply(a) as tf.Tensor))([x]));
+  const ops = opsOfStep(plain);
+  const fusedOps = opsOfStep(fused);
+  assert.ok(ops.filter((o) => o === 'MatMul').length === 2, ops.join());
+  assert.ok(!ops.includes('ExpandDims') && !ops.includes('BatchMatMulV2'), ops.join());
+  // The fused layer's forward product and input gradient each reshape to 3-D and back.
+  assert.ok(ops.length <= fusedOps.length - 6, `${ops.join()} vs fused ${fusedOps.join()}`);
+  const run = (layer: tf.layers.Layer) => {
+    const vars = layer.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val);
+    const { value, grads } = tf.variableGrads(() => tf.sum(tf.square(layer.apply(x) as tf.Tensor)), vars);
+    return [value, ...vars.map((v) => grads[v.name])].map((g) => Array.from(g.dataSync()));
+  };
+  const a = run(plain);
+  const b = run(fused);
+  a.forEach((o, i) => o.forEach((v, k) => assert.ok(Math.abs(v - b[i][k]) <= 1e-5, `${i}[${k}]: ${v} vs ${b[i][k]}`)));
+  assert.equal(plain.getClassName(), 'Dense');
 });

@@ -6,24 +6,7 @@ import { initBackend } from '../../src/training/backend';
 import { buildModel } from '../../src/training/model-builder';
 import { variableOf } from '../../src/training/model-weights';
 import { addWeightDecay, crossEntropyFromLogits, weightDecayLoss } from '../../src/training/training-loss';
-import { nativeOrSkip } from './helpers';
-
-/** The TensorFlow ops (single- and multi-output) that `f` runs on tfjs-node. */
-function opsOf(f: () => unknown): string[] {
-  type Exec = (name: string, ...r: unknown[]) => unknown;
-  const be = tf.backend() as unknown as Record<'executeSingleOutput' | 'executeMultipleOutputs', Exec>;
-  const own = { single: be.executeSingleOutput, multiple: be.executeMultipleOutputs };
-  const ops: string[] = [];
-  be.executeSingleOutput = (name, ...r) => (ops.push(name), own.single.call(be, name, ...r));
-  be.executeMultipleOutputs = (name, ...r) => (ops.push(name), own.multiple.call(be, name, ...r));
-  try {
-    tf.tidy(f as () => void);
-  } finally {
-    be.executeSingleOutput = own.single;
-    be.executeMultipleOutputs = own.multiple;
-  }
-  return ops;
-}
+import { nativeOrSkip, opsOf } from './helpers';
 
 test("cross-entropy from logits on tfjs-node is TensorFlow's one op, with TF.js' value and gradient", async (t) => {
   if (!nativeOrSkip(t)) return;
