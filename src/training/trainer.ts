@@ -308,7 +308,10 @@ export class Trainer {
   ): Promise<number> {
     const trainables = this.model.trainableWeights.map(variableOf);
     const x = tf.tidy(() => this.batchTensor(data, idx, rng, adapt));
-    const y = oneHot(idx.map((i) => data.labels[i]), classes);
+    const y = oneHot(
+      idx.map((i) => data.labels[i]),
+      classes,
+    );
     const micro = this.recipe.microBatch;
     const decayed = this.built.decayed.map(variableOf);
     const wd = this.recipe.weightDecay;

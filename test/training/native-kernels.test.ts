@@ -83,7 +83,7 @@ test("a one-batch matrix product on tfjs-node is TensorFlow's MatMul, transposes
   );
 });
 
-test('a Dense layer on tfjs-node is one MatMul per product, without reshapes; values as TF.js\' fused layer', async (t) => {
+test("a Dense layer on tfjs-node is one MatMul per product, without reshapes; values as TF.js' fused layer", async (t) => {
   if (!nativeOrSkip(t)) return;
   await initBackend('tensorflow');
   registerNativeKernels();
@@ -110,6 +110,8 @@ test('a Dense layer on tfjs-node is one MatMul per product, without reshapes; va
   };
   const a = run(plain);
   const b = run(fused);
-  a.forEach((o, i) => o.forEach((v, k) => assert.ok(Math.abs(v - b[i][k]) <= 1e-5, `${i}[${k}]: ${v} vs ${b[i][k]}`)));
+  a.forEach((o, i) =>
+    o.forEach((v, k) => assert.ok(Math.abs(v - b[i][k]) <= 1e-5, `${i}[${k}]: ${v} vs ${b[i][k]}`)),
+  );
   assert.equal(plain.getClassName(), 'Dense');
 });

@@ -12,12 +12,20 @@ test("cross-entropy from logits on tfjs-node is TensorFlow's one op, with TF.js'
   if (!nativeOrSkip(t)) return;
   await initBackend('tensorflow');
   const logits = tf.randomNormal([16, 10], 0, 3, 'float32', 1);
-  const labels = tf.oneHot(tf.tensor1d([...Array(16).keys()].map((i) => (i * 7) % 10), 'int32'), 10);
+  const labels = tf.oneHot(
+    tf.tensor1d(
+      [...Array(16).keys()].map((i) => (i * 7) % 10),
+      'int32',
+    ),
+    10,
+  );
   const ops = opsOf(() => tf.grad((z: tf.Tensor) => crossEntropyFromLogits(labels, z))(logits));
   assert.ok(ops.includes('SoftmaxCrossEntropyWithLogits'), ops.join());
   assert.ok(!ops.includes('Exp') && !ops.includes('Log'), ops.join());
   const ours = tf.valueAndGrad((z: tf.Tensor) => crossEntropyFromLogits(labels, z))(logits);
-  const tfjs = tf.valueAndGrad((z: tf.Tensor) => tf.losses.softmaxCrossEntropy(labels, z) as tf.Scalar)(logits);
+  const tfjs = tf.valueAndGrad((z: tf.Tensor) => tf.losses.softmaxCrossEntropy(labels, z) as tf.Scalar)(
+    logits,
+  );
   assert.ok(Math.abs(ours.value.dataSync()[0] - tfjs.value.dataSync()[0]) <= 1e-6);
   const a = ours.grad.dataSync();
   const b = tfjs.grad.dataSync();
