@@ -8,7 +8,9 @@
  *   2026-12-04): the model leaves the unigram-like plateau of epoch 1 in epoch 2 and ends at 1.14× the
  *   floor (1.142 and 1.141 at two seeds; 7 epochs: 2.65, 1.25, 1.21, 1.14, 1.14, 1.13, 1.14). At 1e-2:
  *   1.21× and 1.15× at the same seeds (the first left the plateau an epoch later); at 2e-2 it never left
- *   it (2.86×), at 3e-3 1.18×; linear decay (1.16×) and 128-d (1.15×) did not help.
+ *   it (2.86×), at 3e-3 1.18×; linear decay (1.16×) and 128-d (1.15×) did not help. Tried 2026-12-05: the
+ *   rate ×0.1 in the last epoch 1.16× (4 epochs), 1.125× (6 epochs, +100 s); the whole corpus (16,059
+ *   sentences) for 2 epochs 1.19×. Held-out perplexity stays below the training loss's: it underfits.
  * - paper: the published setting, 512-d, for the GPU pool (learning rate and batch untuned).
  */
 import type { ProfileName } from '../profile-names';
