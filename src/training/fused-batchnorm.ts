@@ -10,6 +10,7 @@
  * standard Keras layer in any TF.js.
  */
 import * as tf from '@tensorflow/tfjs';
+import { floatType, type NativeBackend } from './native-ops';
 
 const FORWARD = 'DlrecBatchNormTrain';
 const BACKWARD = 'DlrecBatchNormTrainGrad';
@@ -241,16 +242,11 @@ function backward({ inputs, backend, attrs }: KernelArgs): TensorInfo[] {
 const NATIVE_FORWARD = 'DlrecBatchNormTrainNative';
 const NATIVE_BACKWARD = 'DlrecBatchNormTrainNativeGrad';
 
-interface NativeBackend {
-  binding: Record<'TF_ATTR_TYPE' | 'TF_FLOAT' | 'TF_ATTR_FLOAT' | 'TF_ATTR_STRING' | 'TF_ATTR_BOOL', number>;
-  executeMultipleOutputs(name: string, attrs: unknown[], inputs: TensorInfo[], outputs: number): tf.Tensor[];
-}
-
 function nativeAttrs(b: NativeBackend, epsilon: number): unknown[] {
-  const { TF_ATTR_TYPE, TF_FLOAT, TF_ATTR_FLOAT, TF_ATTR_STRING, TF_ATTR_BOOL } = b.binding;
+  const { TF_ATTR_FLOAT, TF_ATTR_STRING, TF_ATTR_BOOL } = b.binding;
   return [
-    { name: 'T', type: TF_ATTR_TYPE, value: TF_FLOAT },
-    { name: 'U', type: TF_ATTR_TYPE, value: TF_FLOAT },
+    floatType(b, 'T'),
+    floatType(b, 'U'),
     { name: 'epsilon', type: TF_ATTR_FLOAT, value: epsilon },
     { name: 'data_format', type: TF_ATTR_STRING, value: 'NHWC' },
     { name: 'is_training', type: TF_ATTR_BOOL, value: true },

@@ -12,11 +12,7 @@
  * by 84×10 product (TF 2.21, both with TensorFlow's Python API): ~2 ms of a 20 ms LeNet-5 step.
  */
 import * as tf from '@tensorflow/tfjs';
-
-interface NativeBackend {
-  binding: Record<'TF_ATTR_TYPE' | 'TF_ATTR_BOOL' | 'TF_FLOAT', number>;
-  executeSingleOutput(name: string, attrs: unknown[], inputs: tf.TensorInfo[]): tf.Tensor;
-}
+import { floatType, type NativeBackend } from './native-ops';
 
 /** TF.js kernel → TensorFlow's gradient op, which takes (saved tensor, dy) or (dy, saved tensor). */
 const GRADIENT_OPS = [
@@ -50,7 +46,7 @@ function registerTwoDimensionalMatMul(): void {
         be.executeSingleOutput(
           'MatMul',
           [
-            { name: 'T', type: be.binding.TF_ATTR_TYPE, value: be.binding.TF_FLOAT },
+            floatType(be),
             bool('transpose_a', args.attrs.transposeA),
             bool('transpose_b', args.attrs.transposeB),
           ],
@@ -76,7 +72,7 @@ export function registerNativeKernels(): void {
       backendName: 'tensorflow',
       kernelFunc: (({ inputs, backend }: { inputs: Record<string, tf.TensorInfo>; backend: unknown }) => {
         const b = backend as NativeBackend;
-        const attrs = [{ name: 'T', type: b.binding.TF_ATTR_TYPE, value: b.binding.TF_FLOAT }];
+        const attrs = [floatType(b)];
         const args = dyFirst ? [inputs.dy, inputs.saved] : [inputs.saved, inputs.dy];
         return b.executeSingleOutput(op, attrs, args);
       }) as unknown as tf.KernelFunc,

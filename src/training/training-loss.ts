@@ -10,24 +10,11 @@
  * SoftmaxCrossEntropyWithLogits, which returns the loss and its gradient in one op.
  */
 import * as tf from '@tensorflow/tfjs';
-
-interface NativeBackend {
-  binding: Record<'TF_ATTR_TYPE' | 'TF_FLOAT', number>;
-  executeSingleOutput(name: string, attrs: unknown[], inputs: tf.TensorInfo[]): tf.Tensor;
-  executeMultipleOutputs(name: string, attrs: unknown[], inputs: tf.TensorInfo[], n: number): tf.Tensor[];
-}
-
-function nativeBackend(): NativeBackend | null {
-  return tf.getBackend() === 'tensorflow' ? (tf.backend() as unknown as NativeBackend) : null;
-}
-
-const floatAttr = (be: NativeBackend) => [
-  { name: 'T', type: be.binding.TF_ATTR_TYPE, value: be.binding.TF_FLOAT },
-];
+import { activeNativeBackend, floatType } from './native-ops';
 
 /** Mean softmax cross-entropy of `logits` [batch, classes] against one-hot `labels`. */
 export function crossEntropyFromLogits(labels: tf.Tensor, logits: tf.Tensor): tf.Scalar {
-  const be = nativeBackend();
+  const be = activeNativeBackend();
   if (!be || logits.rank !== 2 || logits.dtype !== 'float32') {
     return tf.losses.softmaxCrossEntropy(labels, logits) as tf.Scalar;
   }
@@ -37,7 +24,7 @@ export function crossEntropyFromLogits(labels: tf.Tensor, logits: tf.Tensor): tf
     const [z, save] = args as [tf.Tensor, tf.GradSaveFunc];
     const [rows, backprop] = be.executeMultipleOutputs(
       'SoftmaxCrossEntropyWithLogits',
-      floatAttr(be),
+      [floatType(be)],
       [z, y],
       2,
     );
@@ -47,12 +34,15 @@ export function crossEntropyFromLogits(labels: tf.Tensor, logits: tf.Tensor): tf
   return loss(logits) as tf.Scalar;
 }
 
-/** λ/2 · Σ‖w‖² over `kernels`, the weight-decay term of the loss (no gradient is recorded for it here). */
+/**
+ * λ/2 · Σ‖w‖² over `kernels`, the weight-decay term of the loss, for reporting: on tfjs-node its L2Loss ops
+ * are not on the tape (the trainer adds the gradient with addWeightDecay).
+ */
 export function weightDecayLoss(kernels: tf.Tensor[], lambda: number): tf.Scalar {
   if (kernels.length === 0 || lambda === 0) return tf.scalar(0);
-  const be = nativeBackend();
+  const be = activeNativeBackend();
   const halves = kernels.map((w) =>
-    be ? be.executeSingleOutput('L2Loss', floatAttr(be), [w]) : tf.mul(tf.sum(tf.square(w)), 0.5),
+    be ? be.executeSingleOutput('L2Loss', [floatType(be)], [w]) : tf.mul(tf.sum(tf.square(w)), 0.5),
   );
   return tf.mul(halves.length === 1 ? halves[0] : tf.addN(halves), lambda) as tf.Scalar;
 }
