@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { getJSON } from '../../infra/store';
 import type { ImageCounts } from '../../src/datasets/folder';
-import { loadCurrentRanker, loadRanker, similarityOfImages } from '../../src/ranker/stored-ranker';
+import { similarityOfImages } from '../../src/ranker/stored-ranker';
 import {
   confidenceWarnings,
   Recommender,
@@ -92,7 +92,7 @@ export function register(program: Command): void {
     const sim = await similarityOfImages(store, source, {
       samples: ctx.opts.samples as number,
       // The build's own ranker (older build records name none: the store's current one).
-      loaded: build.ranker ? loadRanker(store, build.ranker) : loadCurrentRanker(store),
+      ranker: build.ranker,
     });
     const { classes, images } = sim;
     const top = recommender.recommend(sim.similarity, ctx.opts.top as number, { classes });

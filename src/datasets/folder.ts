@@ -132,9 +132,10 @@ export async function decodeWithSharp(bytes: Buffer, opts: ImageFolderOptions): 
 async function decode(file: SourceFile, opts: ImageFolderOptions): Promise<Decoded> {
   const bytes = await file.read();
   const data = decodePlainPng(bytes, opts.width, opts.height) ?? (await decodeWithSharp(bytes, opts));
-  return isGrayRgb(data)
-    ? { pixels: Buffer.from(data.filter((_, i) => i % 3 === 0)), channels: 1 }
-    : { pixels: data, channels: 3 };
+  if (!isGrayRgb(data)) return { pixels: data, channels: 3 };
+  const pixels = Buffer.allocUnsafe(data.length / 3);
+  for (let i = 0; i < pixels.length; i++) pixels[i] = data[3 * i];
+  return { pixels, channels: 1 };
 }
 
 /**

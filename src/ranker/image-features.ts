@@ -3,11 +3,11 @@
 // images prepared the same way.
 import { resizeSet, sampleImages, type ImageSet } from '../datasets';
 import { extractAll, featureDim, FEATURE_KINDS, type FeatureKind } from '../features';
-import { extractAllThreaded } from '../features/threads';
+import { extractAllThreaded, queryHelperCount } from '../features/threads';
 import type { FeatureMatrix } from '../ml/classifiers/matrix';
 
-/** Side of the square the features are computed on (the paper's 32×32). */
-export const RANKER_IMAGE_SIZE = 32;
+export { RANKER_IMAGE_SIZE } from './query-threads';
+import { RANKER_IMAGE_SIZE } from './query-threads';
 
 export interface SampleFeatures {
   samples: number;
@@ -20,16 +20,29 @@ export function imageSetFeatures(set: ImageSet): Record<FeatureKind, FeatureMatr
   return asMatrices(extractAll(s.images, s.count, s.height, s.width, s.channels), s.count);
 }
 
-/** imageSetFeatures with the images split over `threads` threads (default: one per core, ≤ 4); same values. */
+/**
+ * imageSetFeatures with the images split over threads (default: this one and one helper per further core, ≤ 4
+ * in all); same values. `query`: all to the query helpers (queryHelperCount), none on this thread.
+ */
 export async function imageSetFeaturesThreaded(
   set: ImageSet,
   threads?: number,
+  query = false,
 ): Promise<Record<FeatureKind, FeatureMatrix>> {
   const s = resizeSet(set, RANKER_IMAGE_SIZE, RANKER_IMAGE_SIZE);
-  return asMatrices(
-    await extractAllThreaded(s.images, s.count, s.height, s.width, s.channels, threads),
-    s.count,
-  );
+  const all = query
+    ? await extractAllThreaded(
+        s.images,
+        s.count,
+        s.height,
+        s.width,
+        s.channels,
+        queryHelperCount() + 1,
+        FEATURE_KINDS,
+        0,
+      )
+    : await extractAllThreaded(s.images, s.count, s.height, s.width, s.channels, threads);
+  return asMatrices(all, s.count);
 }
 
 function asMatrices(all: Record<FeatureKind, Float32Array>, n: number): Record<FeatureKind, FeatureMatrix> {
@@ -40,8 +53,16 @@ function asMatrices(all: Record<FeatureKind, Float32Array>, n: number): Record<F
   return out;
 }
 
-/** Features of a uniform seeded sample of `samples` images (the whole set when it is smaller), on all cores. */
-export async function sampleFeatures(set: ImageSet, samples: number, seed: number): Promise<SampleFeatures> {
+/**
+ * Features of a uniform seeded sample of `samples` images (the whole set when it is smaller), on all cores
+ * (`query`: on the query helpers only, see imageSetFeaturesThreaded).
+ */
+export async function sampleFeatures(
+  set: ImageSet,
+  samples: number,
+  seed: number,
+  query = false,
+): Promise<SampleFeatures> {
   const sample = sampleImages(set, samples, seed);
-  return { samples: sample.count, features: await imageSetFeaturesThreaded(sample) };
+  return { samples: sample.count, features: await imageSetFeaturesThreaded(sample, undefined, query) };
 }

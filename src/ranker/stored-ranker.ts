@@ -3,8 +3,8 @@
 import { getJSON, type ArtifactStore } from '../../infra/store';
 import { DEFAULT_SAMPLE_SIZE, loadImageSource, type ImageSet, type SplitPair } from '../datasets';
 import { imageCounts, type ImageCounts } from '../datasets/folder';
-import { startFeatureThreads } from '../features/threads';
-import { RANKER_IMAGE_SIZE, sampleFeatures } from './image-features';
+import { startQueryThreads } from './query-threads';
+import { sampleFeatures } from './image-features';
 import { DatasetSimilarityRanker, type RankerJSON, type SimilarityResult } from './ranker';
 
 export { CURRENT_RANKER_KEY } from '../store-layout';
@@ -37,8 +37,13 @@ export interface LoadedRanker {
 }
 
 export async function loadCurrentRanker(store: ArtifactStore): Promise<LoadedRanker> {
+  return loadRanker(store, await currentRanker(store));
+}
+
+/** ranker/current.json: the record of the store's latest ranker. */
+export async function currentRanker(store: ArtifactStore): Promise<CurrentRanker> {
   if (!(await store.exists(CURRENT_RANKER_KEY))) throw new NoRankerError();
-  return loadRanker(store, await getJSON<CurrentRanker>(store, CURRENT_RANKER_KEY));
+  return getJSON<CurrentRanker>(store, CURRENT_RANKER_KEY);
 }
 
 // Parsed rankers of this process, by store, key and recorded sha256: a process that answers many queries
@@ -46,13 +51,23 @@ export async function loadCurrentRanker(store: ArtifactStore): Promise<LoadedRan
 const parsed = new Map<string, DatasetSimilarityRanker>();
 const PARSED_KEPT = 2;
 
-/** The ranker `current` names (e.g. the one a build recorded). */
-export async function loadRanker(store: ArtifactStore, current: CurrentRanker): Promise<LoadedRanker> {
+/**
+ * The ranker `current` names (e.g. the one a build recorded). With `parseAfter`, its bytes are read at once
+ * but parsed (~0.1 s of this thread) only once that has settled: a query first hands its images to the
+ * feature threads.
+ */
+export async function loadRanker(
+  store: ArtifactStore,
+  current: CurrentRanker,
+  parseAfter?: Promise<unknown>,
+): Promise<LoadedRanker> {
   const info = await store.head(current.key);
   const id = `${store.url}\0${current.key}\0${info?.sha256}`;
   let ranker = info && parsed.get(id);
   if (!ranker) {
-    ranker = DatasetSimilarityRanker.fromJSON(await getJSON<RankerJSON>(store, current.key));
+    const bytes = await store.get(current.key);
+    await parseAfter?.catch(() => undefined);
+    ranker = DatasetSimilarityRanker.fromJSON(JSON.parse(bytes.toString('utf8')) as RankerJSON);
     if (info) {
       parsed.set(id, ranker);
       if (parsed.size > PARSED_KEPT) parsed.delete(parsed.keys().next().value!);
@@ -73,7 +88,10 @@ export interface ImageSimilarity {
   /** Class folders (or the dataset's classes): what a prediction's chance level depends on. */
   classes: number;
   seconds: number;
-  /** seconds per step: ranker load and image read (at once: each from the start), features, prediction */
+  /**
+   * seconds per step: image read and ranker load (each from the start: the ranker's bytes are read with the
+   * images, and parsed while the feature threads work), features (from the hand-over), prediction
+   */
   timings: { load: number; read: number; features: number; predict: number };
   /** per-member votes and held-out accuracies */
   members: SimilarityResult['members'];
@@ -84,8 +102,8 @@ export interface ImageSimilarity {
 export interface SimilarityOptions {
   samples?: number;
   seed?: number;
-  /** an already loaded (or loading) ranker, e.g. the build's own; default: ranker/current.json */
-  loaded?: LoadedRanker | Promise<LoadedRanker>;
+  /** the ranker to use, e.g. the one a build recorded; default: ranker/current.json's */
+  ranker?: CurrentRanker;
 }
 
 /** Similarity of a folder, zip or dataset name to the repository datasets of the current ranker. */
@@ -95,18 +113,30 @@ export async function similarityOfImages(
   opts: SimilarityOptions = {},
 ): Promise<ImageSimilarity> {
   const t0 = performance.now();
-  // Feature threads start now, to be warm when the images are read.
-  startFeatureThreads(RANKER_IMAGE_SIZE, RANKER_IMAGE_SIZE);
-  // The ranker loads while the images are read (their file reads wait on the disk, its parse does not).
-  const timed = async <T>(p: T | Promise<T>): Promise<[T, number]> => [await p, performance.now() - t0];
-  const [[{ current, ranker }, loadMs], [loaded, readMs]] = await Promise.all([
-    timed(opts.loaded ?? loadCurrentRanker(store)),
-    timed(loadImageSource(store, source)),
-  ]);
+  startQueryThreads();
+  // The images are read while the ranker's bytes are; once the images are with the feature threads, this
+  // thread parses the ranker (each from t0: timings.read, timings.load).
+  let dispatched!: () => void;
+  const afterDispatch = new Promise<void>((resolve) => (dispatched = resolve));
+  const since = (p: Promise<unknown>) => p.then(() => performance.now() - t0);
+  const rankerLoad = (async () =>
+    loadRanker(store, opts.ranker ?? (await currentRanker(store)), afterDispatch))();
+  rankerLoad.catch(() => undefined); // awaited below; an early failure must not be an unhandled rejection
+  let loaded: Awaited<ReturnType<typeof loadImageSource>>;
+  try {
+    loaded = await loadImageSource(store, source);
+  } finally {
+    dispatched();
+  }
+  const readMs = performance.now() - t0;
   // A folder or zip is split into train/test only by ingestion: sample from all it holds. A dataset: its train split.
   const set = loaded.fromPath ? concatSplits(loaded.pair) : loaded.pair.train;
   const t2 = performance.now();
-  const { features } = await sampleFeatures(set, opts.samples ?? DEFAULT_SAMPLE_SIZE, opts.seed ?? 0);
+  const featuresDone = sampleFeatures(set, opts.samples ?? DEFAULT_SAMPLE_SIZE, opts.seed ?? 0, true);
+  const featuresMs = since(featuresDone);
+  featuresMs.catch(() => undefined); // as rankerLoad
+  const [{ current, ranker }, loadMs] = await Promise.all([rankerLoad, since(rankerLoad)]);
+  const { features } = await featuresDone;
   const t3 = performance.now();
   const res = ranker.similarity(features);
   const t4 = performance.now();
@@ -120,7 +150,12 @@ export async function similarityOfImages(
     images: imageCounts(loaded.pair.train.count + loaded.pair.test.count, loaded.skippedFiles),
     classes: loaded.pair.train.classNames.length,
     seconds: s(t4 - t0),
-    timings: { load: s(loadMs), read: s(readMs), features: s(t3 - t2), predict: s(t4 - t3) },
+    timings: {
+      load: s(loadMs),
+      read: s(readMs),
+      features: s((await featuresMs) - (t2 - t0)),
+      predict: s(t4 - t3),
+    },
     members: res.members,
     disagreement: res.disagreement,
   };

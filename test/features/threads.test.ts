@@ -49,8 +49,27 @@ test('threaded features equal one thread bit for bit: grey 28×28 digits and RGB
   }
   const faces = await emoji(50);
   assertSame(await extractAllThreaded(faces, 50, 32, 32, 3, 2), extractAll(faces, 50, 32, 32, 3), 'emoji');
+  // A query's split: none of the images on this thread, or an uneven share, over two and three helpers.
+  for (const [threads, share] of [
+    [3, 0],
+    [4, 0],
+    [2, 0],
+    [3, 0.1],
+    [2, 0.9],
+  ]) {
+    assertSame(
+      await extractAllThreaded(faces, 50, 32, 32, 3, threads, FEATURE_KINDS, share),
+      extractAll(faces, 50, 32, 32, 3),
+      `emoji, ${threads} threads, own share ${share}`,
+    );
+  }
   const one = faces.subarray(0, 32 * 32 * 3);
   assertSame(await extractAllThreaded(one, 1, 32, 32, 3, 2), extractAll(one, 1, 32, 32, 3), 'one image');
+  assertSame(
+    await extractAllThreaded(one, 1, 32, 32, 3, 3, FEATURE_KINDS, 0),
+    extractAll(one, 1, 32, 32, 3),
+    'one image, none on this thread',
+  );
 });
 
 test('ending the helpers while a job is pending neither hangs nor changes the result', async () => {

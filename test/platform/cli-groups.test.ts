@@ -5,6 +5,8 @@ import assert from 'node:assert/strict';
 import { Command } from 'commander';
 import { COMMAND_GROUPS, registerAll, registerGroup, type CommandGroup } from '../../cli/commands';
 import { buildProgram, commandName } from '../../cli/main';
+import { prestartFor } from '../../cli/prestart';
+import { featureThreadCount, queryHelperCount, stopFeatureThreads } from '../../src/features/threads';
 
 const names = (p: Command) => p.commands.map((c) => c.name()).sort();
 
@@ -33,4 +35,20 @@ test('a program built for one command has that group only; help and unknown word
   const everything = names(buildProgram());
   assert.deepEqual(names(buildProgram(['help', 'recommend'])), everything);
   assert.deepEqual(names(buildProgram(['recomend'])), everything, 'a typo still gets commander’s suggestion');
+});
+
+test('the query commands start their feature threads before their modules load; others start none', async () => {
+  for (const argv of [['build'], ['recommend', '--help'], ['ranker', 'train'], ['--json', 'doctor']]) {
+    prestartFor(argv);
+    assert.equal(featureThreadCount(), 0, argv.join(' '));
+  }
+  for (const argv of [
+    ['recommend', './x'],
+    ['--store', 'similarity', 'similarity', './x'],
+    ['ranker', 'similarity', 'x'],
+  ]) {
+    prestartFor(argv);
+    assert.equal(featureThreadCount(), queryHelperCount(), argv.join(' '));
+    await stopFeatureThreads();
+  }
 });
