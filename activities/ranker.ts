@@ -28,6 +28,7 @@ import {
 } from '../src/ranker/family-probe';
 import type { RankerProfile } from '../src/profiles';
 import type { RankerJSON } from '../src/ranker/ranker';
+import { ensurePackedRanker } from '../src/ranker/packed-ranker';
 import { withHeartbeats, type ActivityDeps } from './context';
 import { runTask } from './threads';
 import { manifestOf } from './training';
@@ -239,7 +240,7 @@ export function rankerActivities({ store }: ActivityDeps) {
       };
     },
 
-    /** Members → ranker/<id>/ranker.json, and ranker/current.json pointing at it. */
+    /** Members → ranker/<id>/ranker.json (and its packed form), and ranker/current.json pointing at it. */
     async assembleRanker(input: AssembleInput): Promise<CurrentRanker> {
       const metas = await Promise.all(input.features.map((k) => getJSON<DatasetFeaturesMeta>(store, k)));
       const id = inputKey(['ranker', input.features, input.members]);
@@ -252,6 +253,7 @@ export function rankerActivities({ store }: ActivityDeps) {
         );
         await putJSON(store, key, ranker.toJSON());
       }
+      await ensurePackedRanker(store, key);
       const current: CurrentRanker = {
         id,
         key,

@@ -5,6 +5,7 @@ import { DEFAULT_SAMPLE_SIZE, loadImageSource, type ImageSet, type SplitPair } f
 import { imageCounts, type ImageCounts } from '../datasets/folder';
 import { startQueryThreads } from './query-threads';
 import { sampleFeatures } from './image-features';
+import { readPackedRanker, storePackedRanker } from './packed-ranker';
 import { DatasetSimilarityRanker, type RankerJSON, type SimilarityResult } from './ranker';
 
 export { CURRENT_RANKER_KEY } from '../store-layout';
@@ -47,14 +48,14 @@ export async function currentRanker(store: ArtifactStore): Promise<CurrentRanker
 }
 
 // Parsed rankers of this process, by store, key and recorded sha256: a process that answers many queries
-// (the bench's repeats, a service) reads and parses the 10+ MB JSON once; a changed object is read again.
+// (the bench's repeats, a service) reads and parses it once; a changed object is read again.
 const parsed = new Map<string, DatasetSimilarityRanker>();
 const PARSED_KEPT = 2;
 
 /**
- * The ranker `current` names (e.g. the one a build recorded). With `parseAfter`, its bytes are read at once
- * but parsed (~0.1 s of this thread) only once that has settled: a query first hands its images to the
- * feature threads.
+ * The ranker `current` names (e.g. the one a build recorded), from its packed form where the store has one
+ * (src/ranker/packed-ranker.ts). With `parseAfter`, its bytes are read at once but parsed only once that has
+ * settled: a query first hands its images to the feature threads.
  */
 export async function loadRanker(
   store: ArtifactStore,
@@ -65,9 +66,15 @@ export async function loadRanker(
   const id = `${store.url}\0${current.key}\0${info?.sha256}`;
   let ranker = info && parsed.get(id);
   if (!ranker) {
-    const bytes = await store.get(current.key);
+    const packed =
+      info && (await readPackedRanker(store, current.key, info.sha256, parseAfter).catch(() => undefined));
+    const bytes = packed ? undefined : await store.get(current.key);
     await parseAfter?.catch(() => undefined);
-    ranker = DatasetSimilarityRanker.fromJSON(JSON.parse(bytes.toString('utf8')) as RankerJSON);
+    const json = packed ?? (JSON.parse(bytes!.toString('utf8')) as RankerJSON);
+    ranker = DatasetSimilarityRanker.fromJSON(json);
+    // A store built before the packed form: leave one for the next query (a read-only store keeps none).
+    if (info && !packed)
+      await storePackedRanker(store, current.key, info.sha256, json).catch(() => undefined);
     if (info) {
       parsed.set(id, ranker);
       if (parsed.size > PARSED_KEPT) parsed.delete(parsed.keys().next().value!);

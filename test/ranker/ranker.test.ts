@@ -1,6 +1,13 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { FileArtifactStore, putJSON } from '../../infra/store';
 import { encodeArray, type FeatureMatrix } from '../../src/ml/classifiers/matrix';
+import { unpackJSON } from '../../src/ml/packed-json';
+import { ensurePackedRanker, packedRankerKey, readPackedRanker } from '../../src/ranker/packed-ranker';
+import { loadRanker } from '../../src/ranker/stored-ranker';
 import { seededRandom } from '../../src/random';
 import { fitMember, holdOutSplit, type MemberJSON } from '../../src/ranker/member';
 import { DatasetSimilarityRanker, fuseVotes } from '../../src/ranker/ranker';
@@ -189,4 +196,43 @@ test('leave-one-out: n×n matrix, rows are vote proportions, diagonal 0, family 
   });
   assert.equal(loo.mostSimilar[0], 'digits-b');
   assert.equal(loo.mostSimilar[2], 'digits-a');
+});
+
+test('packed ranker: the same predictions as its JSON; made by the first load, ignored when stale or damaged', async () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'dlrec-packed-'));
+  try {
+    const store = new FileArtifactStore(root);
+    const names = repo.map((d) => d.name);
+    const ranker = new DatasetSimilarityRanker().fit(stackTrainingData(repo), names, {
+      profile: 'smoke',
+      seed: 3,
+    });
+    const key = 'ranker/r1/ranker.json';
+    const info = await putJSON(store, key, ranker.toJSON());
+    const current = {
+      id: 'r1',
+      key,
+      datasets: names,
+      families: {},
+      samples: 80,
+      profile: 'smoke',
+      createdAt: '',
+    };
+    assert.equal(await readPackedRanker(store, key, info.sha256), undefined, 'none yet');
+    await loadRanker(store, current);
+    const packed = await readPackedRanker(store, key, info.sha256);
+    assert.ok(packed, 'the first load leaves the packed form');
+    const sample = dataset('new', mG, lG, 40, 8).features;
+    assert.deepEqual(DatasetSimilarityRanker.fromJSON(packed).similarity(sample), ranker.similarity(sample));
+    // Made from another version of the JSON: ignored, and ensurePackedRanker replaces it.
+    assert.equal(await readPackedRanker(store, key, '0'.repeat(64)), undefined);
+    const bytes = await store.get(packedRankerKey(key));
+    await store.put(packedRankerKey(key), bytes.subarray(0, 100));
+    await assert.rejects(readPackedRanker(store, key, info.sha256), /packed model: truncated/);
+    await ensurePackedRanker(store, key);
+    assert.ok(await readPackedRanker(store, key, info.sha256), 'a damaged packed form is made again');
+    assert.ok(unpackJSON<{ ranker: unknown }>(await store.get(packedRankerKey(key))).ranker);
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
 });

@@ -78,10 +78,9 @@ export function argmaxRows(P: Float64Array | Float32Array, n: number, k: number)
 
 // Typed arrays are stored as base64 of their bytes: exact (predictions survive a round trip bit for bit)
 // and ~4× smaller than number lists for the MLP's weights.
-export interface EncodedArray {
-  dtype: 'f32' | 'f64' | 'i32';
-  b64: string;
-}
+/** An array in a model's JSON: base64 of its bytes, or (from a packed model, src/ml/packed-json.ts) the bytes. */
+export type EncodedArray =
+  { dtype: 'f32' | 'f64' | 'i32'; b64: string } | { dtype: 'f32' | 'f64' | 'i32'; raw: Uint8Array };
 
 export function encodeArray(a: Float32Array | Float64Array | Int32Array): EncodedArray {
   const dtype = a instanceof Float32Array ? 'f32' : a instanceof Float64Array ? 'f64' : 'i32';
@@ -89,13 +88,20 @@ export function encodeArray(a: Float32Array | Float64Array | Int32Array): Encode
 }
 
 function decode(e: EncodedArray, dtype: EncodedArray['dtype']): ArrayBuffer {
-  if (!e || e.dtype !== dtype || typeof e.b64 !== 'string') {
+  const bytes =
+    !e || e.dtype !== dtype
+      ? undefined
+      : 'raw' in e
+        ? e.raw
+        : typeof e.b64 === 'string'
+          ? Buffer.from(e.b64, 'base64')
+          : undefined;
+  if (!(bytes instanceof Uint8Array) || bytes.byteLength % (dtype === 'f64' ? 8 : 4) !== 0) {
     throw new ClassifierInputError(
       `model JSON: expected an encoded ${dtype} array; the model file is damaged`,
     );
   }
-  const buf = Buffer.from(e.b64, 'base64');
-  return buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer;
+  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
 }
 
 export const decodeF32 = (e: EncodedArray): Float32Array => new Float32Array(decode(e, 'f32'));
