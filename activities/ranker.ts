@@ -28,7 +28,7 @@ import {
 } from '../src/ranker/family-probe';
 import type { RankerProfile } from '../src/profiles';
 import type { RankerJSON } from '../src/ranker/ranker';
-import { ensurePackedRanker } from '../src/ranker/packed-ranker';
+import { ensurePackedRanker, storePackedRanker } from '../src/ranker/packed-ranker';
 import { withHeartbeats, type ActivityDeps } from './context';
 import { runTask } from './threads';
 import { manifestOf } from './training';
@@ -251,9 +251,10 @@ export function rankerActivities({ store }: ActivityDeps) {
           metas.map((m) => m.name),
           members,
         );
-        await putJSON(store, key, ranker.toJSON());
-      }
-      await ensurePackedRanker(store, key);
+        const json = ranker.toJSON();
+        const info = await putJSON(store, key, json);
+        await storePackedRanker(store, key, info.sha256, json);
+      } else await ensurePackedRanker(store, key); // a ranker stored before the packed form
       const current: CurrentRanker = {
         id,
         key,

@@ -1,9 +1,9 @@
 import { Command, CommanderError } from 'commander';
 import { commandName } from './command-name';
 import { registerFor } from './commands';
+import { reportError, UsageError } from './output';
 
 export { commandName } from './command-name';
-import { reportError, UsageError } from './output';
 
 /** The program with every command, or (given `argv`) only the group of the command argv names. */
 export function buildProgram(argv?: string[]): Command {

@@ -1,5 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
-import { promises as fs } from 'node:fs';
+import { promises as fs, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { DatasetError } from './types';
 

@@ -21,27 +21,22 @@ export function imageSetFeatures(set: ImageSet): Record<FeatureKind, FeatureMatr
 }
 
 /**
- * imageSetFeatures with the images split over threads (default: this one and one helper per further core, ≤ 4
- * in all); same values. `query`: all to the query helpers (queryHelperCount), none on this thread.
+ * imageSetFeatures on a query's feature threads (queryHelperCount), none of it on this thread, which has the
+ * ranker to read meanwhile; the same values.
  */
-export async function imageSetFeaturesThreaded(
-  set: ImageSet,
-  threads?: number,
-  query = false,
-): Promise<Record<FeatureKind, FeatureMatrix>> {
+export async function queryImageFeatures(set: ImageSet): Promise<Record<FeatureKind, FeatureMatrix>> {
   const s = resizeSet(set, RANKER_IMAGE_SIZE, RANKER_IMAGE_SIZE);
-  const all = query
-    ? await extractAllThreaded(
-        s.images,
-        s.count,
-        s.height,
-        s.width,
-        s.channels,
-        queryHelperCount() + 1,
-        FEATURE_KINDS,
-        0,
-      )
-    : await extractAllThreaded(s.images, s.count, s.height, s.width, s.channels, threads);
+  const threads = queryHelperCount() + 1;
+  const all = await extractAllThreaded(
+    s.images,
+    s.count,
+    s.height,
+    s.width,
+    s.channels,
+    threads,
+    FEATURE_KINDS,
+    0,
+  );
   return asMatrices(all, s.count);
 }
 
@@ -53,16 +48,8 @@ function asMatrices(all: Record<FeatureKind, Float32Array>, n: number): Record<F
   return out;
 }
 
-/**
- * Features of a uniform seeded sample of `samples` images (the whole set when it is smaller), on all cores
- * (`query`: on the query helpers only, see imageSetFeaturesThreaded).
- */
-export async function sampleFeatures(
-  set: ImageSet,
-  samples: number,
-  seed: number,
-  query = false,
-): Promise<SampleFeatures> {
+/** Query features (queryImageFeatures) of a uniform seeded sample of `samples` images (all, when fewer). */
+export async function sampleFeatures(set: ImageSet, samples: number, seed: number): Promise<SampleFeatures> {
   const sample = sampleImages(set, samples, seed);
-  return { samples: sample.count, features: await imageSetFeaturesThreaded(sample, undefined, query) };
+  return { samples: sample.count, features: await queryImageFeatures(sample) };
 }

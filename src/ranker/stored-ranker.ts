@@ -139,7 +139,7 @@ export async function similarityOfImages(
   // A folder or zip is split into train/test only by ingestion: sample from all it holds. A dataset: its train split.
   const set = loaded.fromPath ? concatSplits(loaded.pair) : loaded.pair.train;
   const t2 = performance.now();
-  const featuresDone = sampleFeatures(set, opts.samples ?? DEFAULT_SAMPLE_SIZE, opts.seed ?? 0, true);
+  const featuresDone = sampleFeatures(set, opts.samples ?? DEFAULT_SAMPLE_SIZE, opts.seed ?? 0);
   const featuresMs = since(featuresDone);
   featuresMs.catch(() => undefined); // as rankerLoad
   const [{ current, ranker }, loadMs] = await Promise.all([rankerLoad, since(rankerLoad)]);
